@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the chunk heap core: chunk arithmetic and alignment, and
+ * allocation and release against the kernel's real default CMA area
+ * ("reserved"; boot with cma=64M, as scripts/kunit.sh does).
+ */
+#include <kunit/test.h>
+#include <linux/dma-buf.h>
+#include <linux/fcntl.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include "../src/core/core.h"
+#include "../src/numa/numa.h"
+
+struct len_case {
+	const char *desc;
+	unsigned long len;
+	unsigned int order;
+	int ret;
+	unsigned long nr_chunks;
+};
+
+static const struct len_case len_cases[] = {
+	{ "one byte is one chunk", 1, 4, 0, 1 },
+	{ "an exact chunk", SZ_64K, 4, 0, 1 },
+	{ "a byte over a chunk", SZ_64K + 1, 4, 0, 2 },
+	{ "64 MiB of 64 KiB", SZ_64M, 4, 0, 1024 },
+	{ "64 MiB of pages", SZ_64M, 0, 0, SZ_64M / PAGE_SIZE },
+	{ "2 MiB chunks round up", SZ_2M + PAGE_SIZE, 9, 0, 2 },
+	{ "zero length", 0, 4, -EINVAL, 0 },
+	{ "rounding overflows", ULONG_MAX, 0, -EINVAL, 0 },
+	{ "largest length that rounds", ULONG_MAX - PAGE_SIZE + 1, 0, 0,
+	  ULONG_MAX / PAGE_SIZE },
+};
+
+KUNIT_ARRAY_PARAM_DESC(len, len_cases, desc);
+
+static void chunk_len_test(struct kunit *test)
+{
+	const struct len_case *c = test->param_value;
+	unsigned long nr = 0;
+
+	KUNIT_EXPECT_EQ(test, chunk_len_to_chunks(c->len, c->order, &nr), c->ret);
+	if (!c->ret)
+		KUNIT_EXPECT_EQ(test, nr, c->nr_chunks);
+}
+
+static void chunk_area_max_order_test(struct kunit *test)
+{
+	struct chunk_area area = { .base_pfn = 0, .nr_pages = SZ_64M / PAGE_SIZE };
+
+	/* 64 MiB at 0: one 64 MiB block fits. */
+	KUNIT_EXPECT_EQ(test, chunk_area_max_order(&area), ilog2(SZ_64M / PAGE_SIZE));
+	/* 64 MiB at 2 MiB: the 64 MiB block no longer fits, 32 MiB does. */
+	area.base_pfn = SZ_2M / PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, chunk_area_max_order(&area), ilog2(SZ_32M / PAGE_SIZE));
+	/* 3 pages at pfn 1: only single pages are naturally aligned inside. */
+	area.base_pfn = 1;
+	area.nr_pages = 2;
+	KUNIT_EXPECT_EQ(test, chunk_area_max_order(&area), 0);
+	area.nr_pages = 3;
+	KUNIT_EXPECT_EQ(test, chunk_area_max_order(&area), 1);
+}
+
+static void chunk_check_order_test(struct kunit *test)
+{
+	struct chunk_area area = { .base_pfn = 0, .nr_pages = SZ_16M / PAGE_SIZE };
+
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(NULL, 0), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(NULL, CHUNK_HEAP_MAX_ORDER), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(NULL, CHUNK_HEAP_MAX_ORDER + 1),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(&area, 12), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(&area, 13), -ERANGE);
+}
+
+static void chunk_check_name_test(struct kunit *test)
+{
+	char long_name[CHUNK_HEAP_NAME_MAX + 2];
+
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("video64k"), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("cam.raw-2_x"), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name(""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("."), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name(".."), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a b"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a/b"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a\nb"), -EINVAL);
+
+	memset(long_name, 'a', sizeof(long_name));
+	long_name[CHUNK_HEAP_NAME_MAX] = '\0';
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name(long_name), 0);
+	long_name[CHUNK_HEAP_NAME_MAX] = 'a';
+	long_name[CHUNK_HEAP_NAME_MAX + 1] = '\0';
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name(long_name), -ENAMETOOLONG);
+}
+
+static const struct chunk_area *reserved_area(struct kunit *test)
+{
+	const struct chunk_area *area = chunk_area_find("reserved");
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, area, "boot with cma=64M");
+	return area;
+}
+
+/* Every chunk is naturally aligned, zeroed and inside the area. */
+static void expect_chunks_sane(struct kunit *test, const struct chunk_area *area,
+			       const struct chunk_runs *runs)
+{
+	unsigned long chunk_pages = 1UL << runs->order, total = 0, i, p;
+	unsigned int r;
+
+	for (r = 0; r < runs->nr_runs; r++) {
+		const struct chunk_run *run = &runs->run[r];
+		unsigned long pfn = page_to_pfn(run->page);
+
+		KUNIT_EXPECT_EQ(test, run->area, area->index);
+		KUNIT_EXPECT_GE(test, pfn, area->base_pfn);
+		KUNIT_EXPECT_LE(test, pfn + run->nr_chunks * chunk_pages,
+				area->base_pfn + area->nr_pages);
+		for (i = 0; i < run->nr_chunks; i++) {
+			KUNIT_EXPECT_EQ(test, (pfn + i * chunk_pages) % chunk_pages, 0);
+			for (p = 0; p < chunk_pages; p++) {
+				void *va = kmap_local_page(nth_page(run->page,
+								    i * chunk_pages + p));
+
+				KUNIT_EXPECT_NULL(test, memchr_inv(va, 0, PAGE_SIZE));
+				kunmap_local(va);
+			}
+		}
+		total += run->nr_chunks;
+	}
+	KUNIT_EXPECT_EQ(test, total, runs->nr_chunks);
+}
+
+static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
+{
+	const struct chunk_area *area = reserved_area(test);
+	static const unsigned int orders[] = { 0, 4, 9 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(orders); i++) {
+		struct chunk_runs runs = {};
+		void *va;
+
+		KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&runs, area, orders[i], 8), 0);
+		KUNIT_EXPECT_EQ(test, runs.nr_chunks, 8);
+		KUNIT_EXPECT_EQ(test, runs.order, orders[i]);
+		expect_chunks_sane(test, area, &runs);
+
+		/* Dirty the chunks: the next allocation must see zeroes again. */
+		va = kmap_local_page(runs.run[0].page);
+		memset(va, 0xa5, PAGE_SIZE);
+		kunmap_local(va);
+		chunk_runs_free(&runs);
+		KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
+		KUNIT_EXPECT_NULL(test, runs.run);
+	}
+}
+
+static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
+{
+	const struct chunk_area *area = reserved_area(test);
+	struct chunk_runs runs = {};
+
+	/* 16 MiB of 64 KiB chunks from an idle area: one run, one call. */
+	KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&runs, area, 4, 256), 0);
+	KUNIT_EXPECT_EQ(test, runs.cma_calls, 1);
+	KUNIT_EXPECT_EQ(test, runs.nr_runs, 1);
+	expect_chunks_sane(test, area, &runs);
+	chunk_runs_free(&runs);
+}
+
+static void chunk_alloc_rollback_test(struct kunit *test)
+{
+	const struct chunk_area *area = reserved_area(test);
+	unsigned long all = area->nr_pages >> 4;
+	struct chunk_runs hog = {}, runs = {};
+
+	/* Leave exactly 8 free 64 KiB chunks in the area. */
+	KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&hog, area, 4, all - 8), 0);
+
+	/* 16 cannot be had: the 8 taken on the way are given back. */
+	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, area, 4, 16), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
+	KUNIT_EXPECT_EQ(test, runs.nr_chunks, 0);
+	KUNIT_EXPECT_NULL(test, runs.run);
+
+	/* ... so all 8 are still there, and then none. */
+	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, area, 4, 8), 0);
+	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&hog, area, 4, 1), -ENOMEM);
+	chunk_runs_free(&runs);
+	chunk_runs_free(&hog);
+
+	/* More than the area holds fails at once, without asking CMA. */
+	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, area, 4, all + 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, runs.cma_calls, 0);
+}
+
+static void chunk_disabled_heap_test(struct kunit *test)
+{
+	struct chunk_heap *heap = chunk_heap_create("kunit-disabled");
+	struct dma_buf *buf;
+
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, reserved_area(test)), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 4), 0);
+	KUNIT_EXPECT_FALSE(test, chunk_heap_enabled(heap));
+
+	buf = chunk_heap_alloc_buffer(heap, SZ_64K, O_RDWR, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -ENODEV);
+	buf = chunk_heap_alloc_buffer(heap, SZ_64K, O_RDWR, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -EINVAL);
+	buf = chunk_heap_alloc_buffer(heap, SZ_64K, O_RDWR | O_APPEND, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(buf), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.bytes), 0);
+	chunk_heap_put(heap);
+}
+
+static struct kunit_case chunk_core_cases[] = {
+	KUNIT_CASE_PARAM(chunk_len_test, len_gen_params),
+	KUNIT_CASE(chunk_area_max_order_test),
+	KUNIT_CASE(chunk_check_order_test),
+	KUNIT_CASE(chunk_check_name_test),
+	KUNIT_CASE(chunk_alloc_aligned_zeroed_test),
+	KUNIT_CASE(chunk_alloc_one_call_when_idle_test),
+	KUNIT_CASE(chunk_alloc_rollback_test),
+	KUNIT_CASE(chunk_disabled_heap_test),
+	{}
+};
+
+static struct kunit_suite chunk_core_suite = {
+	.name = "chunk_heap_core",
+	.test_cases = chunk_core_cases,
+};
+
+kunit_test_suites(&chunk_core_suite);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test kernel in QEMU with a busybox initramfs that carries
+# chunk_heap.ko, heapctl and the tests, run one job in it, and print the
+# console. The guest always stops: the job ends with reboot -f (QEMU runs
+# with -no-reboot), a panic reboots at once (panic=-1), and the host side
+# kills QEMU after $VM_TIMEOUT seconds.
+#
+#   vm.sh JOB [ARGS...]     JOB is a script in tests/e2e/ (demo, e2e, bench)
+#
+# Environment:
+#   VM_TIMEOUT   seconds before the guest is killed (default 600)
+#   VM_NODE_MEM  memory of each of the two NUMA nodes (default 1G)
+#   VM_CMDLINE   extra kernel parameters (CMA sizes: default
+#                "cma=384M cma_pernuma=64M")
+#   VM_KVM=1     use KVM instead of TCG (only where KVM works)
+#   VM_LOG       also write the console to this file
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+job=${1:?usage: vm.sh JOB [ARGS...]}
+shift
+[ -f "$TOP/tests/e2e/$job.sh" ] || die "no job tests/e2e/$job.sh"
+
+kernel=$KBUILD_VM/arch/x86/boot/bzImage
+module=$TOP/build/module/chunk_heap.ko
+heapctl=$TOP/build/heapctl/heapctl
+chtest=$TOP/build/heapctl/chtest
+for f in "$kernel" "$module" "$heapctl" "$chtest"; do
+	[ -f "$f" ] || die "$f missing: run make first"
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/modules,tests}
+cp /bin/busybox "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+cp "$module" "$root/lib/modules/"
+cp "$heapctl" "$chtest" "$root/bin/"
+cp "$TOP"/tests/e2e/*.sh "$root/tests/"
+
+cat >"$root/init" <<INIT
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t configfs configfs /sys/kernel/config
+mount -t debugfs debugfs /sys/kernel/debug
+export PATH=/bin:/sbin
+cd /tests
+echo "chunk_heap: job $job starting"
+sh /tests/$job.sh $* </dev/null
+echo "chunk_heap: job $job finished, rc=\$?"
+reboot -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio"
+
+accel=(-accel tcg)
+if [ "${VM_KVM:-0}" = 1 ]; then
+	[ -w /dev/kvm ] || die "VM_KVM=1 but /dev/kvm is not usable here"
+	accel=(-accel kvm -cpu host)
+fi
+mem=${VM_NODE_MEM:-1G}
+
+qemu=(qemu-system-x86_64 "${accel[@]}" -nodefaults -no-reboot
+	-display none -serial stdio -bios qboot.rom
+	-smp 2,sockets=2,cores=1,threads=1
+	-object memory-backend-ram,id=m0,size=$mem,prealloc=on
+	-object memory-backend-ram,id=m1,size=$mem,prealloc=on
+	-m "$(( $(numfmt --from=iec "$mem") * 2 / 1048576 ))M"
+	-numa node,nodeid=0,cpus=0,memdev=m0
+	-numa node,nodeid=1,cpus=1,memdev=m1
+	-kernel "$kernel" -initrd "$work/initramfs.cpio"
+	-append "console=ttyS0 panic=-1 oops=panic ${VM_CMDLINE:-cma=384M cma_pernuma=64M}")
+
+status=0
+if [ -n "${VM_LOG:-}" ]; then
+	timeout -k 5 "${VM_TIMEOUT:-600}" "${qemu[@]}" </dev/null | tee "$VM_LOG" || status=$?
+else
+	timeout -k 5 "${VM_TIMEOUT:-600}" "${qemu[@]}" </dev/null || status=$?
+fi
+[ "$status" = 124 ] && echo "chunk_heap: VM killed after ${VM_TIMEOUT:-600} s"
+exit "$status"

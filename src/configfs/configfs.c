@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chunk_heap control plane: one configfs directory per heap.
+ *
+ * configfs itself keeps attribute calls and rmdir apart (an rmdir waits for
+ * calls in progress and later ones fail), and core serialises changes to a
+ * heap, so this file only parses and maps.
+ */
+#define pr_fmt(fmt) "chunk_heap: " fmt
+
+#include <linux/configfs.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "configfs.h"
+#include "../core/core.h"
+#include "../numa/numa.h"
+
+struct chunk_cfs_heap {
+	struct config_group group;
+	struct chunk_heap *heap;
+};
+
+static struct chunk_heap *to_heap(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct chunk_cfs_heap,
+			    group)->heap;
+}
+
+/**
+ * chunk_parse_word() - copy one written word, without its newline
+ * @page: what was written
+ * @count: its length
+ * @word: buffer for the word
+ * @size: size of @word
+ *
+ * A single trailing newline is allowed, as echo writes one.
+ *
+ * Return: 0; -EINVAL if the word is empty or has white space, a control
+ * character or a second newline; -ENAMETOOLONG if it does not fit @word.
+ */
+int chunk_parse_word(const char *page, size_t count, char *word, size_t size)
+{
+	size_t i;
+
+	if (count && page[count - 1] == '\n')
+		count--;
+	if (!count)
+		return -EINVAL;
+	if (count >= size)
+		return -ENAMETOOLONG;
+	for (i = 0; i < count; i++)
+		if (!isgraph(page[i]))
+			return -EINVAL;
+	memcpy(word, page, count);
+	word[count] = '\0';
+	return 0;
+}
+
+static ssize_t heap_cma_area_show(struct config_item *item, char *page)
+{
+	const struct chunk_area *area = READ_ONCE(to_heap(item)->area);
+
+	return sysfs_emit(page, "%s\n", area ? area->name : "");
+}
+
+static ssize_t heap_cma_area_store(struct config_item *item, const char *page,
+				   size_t count)
+{
+	struct chunk_heap *heap = to_heap(item);
+	const struct chunk_area *area;
+	char name[CMA_MAX_NAME];
+	int ret;
+
+	ret = chunk_parse_word(page, count, name, sizeof(name));
+	if (ret)
+		return ret;
+	area = chunk_area_find(name);
+	if (!area) {
+		pr_info("%s: no CMA area named %s\n", heap->name, name);
+		return -ENOENT;
+	}
+	ret = chunk_heap_set_area(heap, area);
+	if (ret == -ERANGE)
+		pr_info("%s: CMA area %s cannot hold order-%u chunks\n",
+			heap->name, name, heap->order);
+	return ret ?: count;
+}
+
+static ssize_t heap_chunk_order_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", READ_ONCE(to_heap(item)->order));
+}
+
+static ssize_t heap_chunk_order_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	struct chunk_heap *heap = to_heap(item);
+	unsigned int order;
+	int ret;
+
+	ret = kstrtouint(page, 10, &order);
+	if (ret)
+		return ret;
+	ret = chunk_heap_set_order(heap, order);
+	return ret ?: count;
+}
+
+static ssize_t heap_chunk_size_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%lu\n",
+			  PAGE_SIZE << READ_ONCE(to_heap(item)->order));
+}
+
+static ssize_t heap_max_bytes_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", READ_ONCE(to_heap(item)->max_bytes));
+}
+
+static ssize_t heap_max_bytes_store(struct config_item *item,
+				    const char *page, size_t count)
+{
+	u64 max_bytes;
+	int ret;
+
+	ret = kstrtou64(page, 10, &max_bytes);
+	if (ret)
+		return ret;
+	chunk_heap_set_max_bytes(to_heap(item), max_bytes);
+	return count;
+}
+
+static ssize_t heap_enable_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", chunk_heap_enabled(to_heap(item)));
+}
+
+static ssize_t heap_enable_store(struct config_item *item, const char *page,
+				 size_t count)
+{
+	struct chunk_heap *heap = to_heap(item);
+	bool enable;
+	int ret;
+
+	ret = kstrtobool(page, &enable);
+	if (ret)
+		return ret;
+	if (enable)
+		ret = chunk_heap_enable(heap);
+	else
+		chunk_heap_disable(heap);
+	return ret ?: count;
+}
+
+static ssize_t heap_device_show(struct config_item *item, char *page)
+{
+	struct chunk_heap *heap = to_heap(item);
+
+	if (!chunk_heap_enabled(heap))
+		return sysfs_emit(page, "\n");
+	return sysfs_emit(page, "/dev/dma_heap/%s\n", heap->name);
+}
+
+#define CHUNK_STAT_ATTR(_name)						\
+static ssize_t heap_##_name##_show(struct config_item *item, char *page) \
+{									\
+	return sysfs_emit(page, "%lld\n",				\
+			  atomic64_read(&to_heap(item)->stats._name));	\
+}									\
+CONFIGFS_ATTR_RO(heap_, _name)
+
+CONFIGFS_ATTR(heap_, cma_area);
+CONFIGFS_ATTR(heap_, chunk_order);
+CONFIGFS_ATTR_RO(heap_, chunk_size);
+CONFIGFS_ATTR(heap_, max_bytes);
+CONFIGFS_ATTR(heap_, enable);
+CONFIGFS_ATTR_RO(heap_, device);
+CHUNK_STAT_ATTR(bytes);
+CHUNK_STAT_ATTR(buffers);
+CHUNK_STAT_ATTR(peak);
+CHUNK_STAT_ATTR(failures);
+CHUNK_STAT_ATTR(cma_calls);
+
+static struct configfs_attribute *chunk_heap_attrs[] = {
+	&heap_attr_cma_area,
+	&heap_attr_chunk_order,
+	&heap_attr_chunk_size,
+	&heap_attr_max_bytes,
+	&heap_attr_enable,
+	&heap_attr_device,
+	&heap_attr_bytes,
+	&heap_attr_buffers,
+	&heap_attr_peak,
+	&heap_attr_failures,
+	&heap_attr_cma_calls,
+	NULL,
+};
+
+static void chunk_cfs_heap_release(struct config_item *item)
+{
+	struct chunk_cfs_heap *cfs = container_of(to_config_group(item),
+						  struct chunk_cfs_heap, group);
+
+	chunk_heap_put(cfs->heap);
+	kfree(cfs);
+}
+
+static struct configfs_item_operations chunk_heap_item_ops = {
+	.release = chunk_cfs_heap_release,
+};
+
+static const struct config_item_type chunk_heap_type = {
+	.ct_item_ops = &chunk_heap_item_ops,
+	.ct_attrs = chunk_heap_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct config_group *chunk_heaps_make_group(struct config_group *group,
+						   const char *name)
+{
+	struct chunk_cfs_heap *cfs;
+	int ret;
+
+	ret = chunk_heap_check_name(name);
+	if (ret) {
+		pr_info("invalid heap name '%s'\n", name);
+		return ERR_PTR(ret);
+	}
+
+	cfs = kzalloc(sizeof(*cfs), GFP_KERNEL);
+	if (!cfs)
+		return ERR_PTR(-ENOMEM);
+	cfs->heap = chunk_heap_create(name);
+	if (!cfs->heap) {
+		kfree(cfs);
+		return ERR_PTR(-ENOMEM);
+	}
+	config_group_init_type_name(&cfs->group, name, &chunk_heap_type);
+	return &cfs->group;
+}
+
+/* rmdir: the heap stops serving its device node before it goes. */
+static void chunk_heaps_drop_item(struct config_group *group,
+				  struct config_item *item)
+{
+	chunk_heap_disable(to_heap(item));
+	config_item_put(item);
+}
+
+static struct configfs_group_operations chunk_heaps_group_ops = {
+	.make_group = chunk_heaps_make_group,
+	.drop_item = chunk_heaps_drop_item,
+};
+
+static const struct config_item_type chunk_heaps_type = {
+	.ct_group_ops = &chunk_heaps_group_ops,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct configfs_subsystem chunk_heaps_subsys = {
+	.su_group = {
+		.cg_item = {
+			.ci_namebuf = "chunk_heap",
+			.ci_type = &chunk_heaps_type,
+		},
+	},
+};
+
+/**
+ * chunk_configfs_init() - register /sys/kernel/config/chunk_heap
+ *
+ * Return: 0 or a negative errno from configfs.
+ */
+int chunk_configfs_init(void)
+{
+	config_group_init(&chunk_heaps_subsys.su_group);
+	mutex_init(&chunk_heaps_subsys.su_mutex);
+	return configfs_register_subsystem(&chunk_heaps_subsys);
+}
+
+/**
+ * chunk_configfs_exit() - unregister /sys/kernel/config/chunk_heap
+ *
+ * configfs holds a module reference for every heap directory, so this runs
+ * only when none is left.
+ */
+void chunk_configfs_exit(void)
+{
+	configfs_unregister_subsystem(&chunk_heaps_subsys);
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chunk_heap core: the dma-buf exporter.
+ *
+ * Gives importers what the mainline CMA and system heaps give them: one
+ * sg_table per attachment (one entry per chunk), mapping in the
+ * attachment's direction, CPU access syncing every mapped attachment,
+ * shared mmap and a reference-counted vmap.
+ */
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "core.h"
+
+/**
+ * struct chunk_buffer - the private data of one chunk heap dma-buf
+ * @heap:	the heap, referenced for as long as the buffer lives
+ * @runs:	the chunks
+ * @len:	size in bytes, a whole number of chunks
+ * @lock:	protects @attachments, @vmap_cnt and @vaddr
+ * @attachments: the chunk_attachment of every attached device
+ * @vmap_cnt:	number of vmap() users
+ * @vaddr:	kernel mapping while @vmap_cnt > 0
+ */
+struct chunk_buffer {
+	struct chunk_heap *heap;
+	struct chunk_runs runs;
+	unsigned long len;
+	struct mutex lock;
+	struct list_head attachments;
+	unsigned int vmap_cnt;
+	void *vaddr;
+};
+
+struct chunk_attachment {
+	struct device *dev;
+	struct sg_table table;
+	struct list_head list;
+	bool mapped;
+};
+
+static int chunk_buffer_attach(struct dma_buf *dmabuf,
+			       struct dma_buf_attachment *attachment)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+	const struct chunk_runs *runs = &buffer->runs;
+	unsigned int chunk = PAGE_SIZE << runs->order;
+	struct chunk_attachment *a;
+	struct scatterlist *sg;
+	unsigned int i, j;
+	int ret;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+
+	ret = sg_alloc_table(&a->table, runs->nr_chunks, GFP_KERNEL);
+	if (ret) {
+		kfree(a);
+		return ret;
+	}
+
+	sg = a->table.sgl;
+	for (i = 0; i < runs->nr_runs; i++) {
+		const struct chunk_run *run = &runs->run[i];
+
+		for (j = 0; j < run->nr_chunks; j++) {
+			sg_set_page(sg, nth_page(run->page, j << runs->order),
+				    chunk, 0);
+			sg = sg_next(sg);
+		}
+	}
+
+	a->dev = attachment->dev;
+	attachment->priv = a;
+
+	mutex_lock(&buffer->lock);
+	list_add(&a->list, &buffer->attachments);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static void chunk_buffer_detach(struct dma_buf *dmabuf,
+				struct dma_buf_attachment *attachment)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+	struct chunk_attachment *a = attachment->priv;
+
+	mutex_lock(&buffer->lock);
+	list_del(&a->list);
+	mutex_unlock(&buffer->lock);
+
+	sg_free_table(&a->table);
+	kfree(a);
+}
+
+static struct sg_table *chunk_buffer_map(struct dma_buf_attachment *attachment,
+					 enum dma_data_direction dir)
+{
+	struct chunk_attachment *a = attachment->priv;
+	int ret;
+
+	ret = dma_map_sgtable(attachment->dev, &a->table, dir, 0);
+	if (ret)
+		return ERR_PTR(ret);
+	a->mapped = true;
+	return &a->table;
+}
+
+static void chunk_buffer_unmap(struct dma_buf_attachment *attachment,
+			       struct sg_table *table,
+			       enum dma_data_direction dir)
+{
+	struct chunk_attachment *a = attachment->priv;
+
+	a->mapped = false;
+	dma_unmap_sgtable(attachment->dev, table, dir, 0);
+}
+
+static int chunk_buffer_begin_cpu_access(struct dma_buf *dmabuf,
+					 enum dma_data_direction dir)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+	struct chunk_attachment *a;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt)
+		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
+	list_for_each_entry(a, &buffer->attachments, list)
+		if (a->mapped)
+			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+static int chunk_buffer_end_cpu_access(struct dma_buf *dmabuf,
+				       enum dma_data_direction dir)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+	struct chunk_attachment *a;
+
+	mutex_lock(&buffer->lock);
+	if (buffer->vmap_cnt)
+		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
+	list_for_each_entry(a, &buffer->attachments, list)
+		if (a->mapped)
+			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+	mutex_unlock(&buffer->lock);
+	return 0;
+}
+
+/*
+ * Map the runs that overlap the VMA, skipping vm_pgoff pages. Runs are
+ * physically contiguous, so each is one remap_pfn_range() call.
+ */
+static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+	const struct chunk_runs *runs = &buffer->runs;
+	unsigned long skip = vma->vm_pgoff;
+	unsigned long addr = vma->vm_start;
+	unsigned int i;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	for (i = 0; i < runs->nr_runs && addr < vma->vm_end; i++) {
+		const struct chunk_run *run = &runs->run[i];
+		unsigned long pages = (unsigned long)run->nr_chunks << runs->order;
+		unsigned long len;
+
+		if (skip >= pages) {
+			skip -= pages;
+			continue;
+		}
+		len = min((pages - skip) << PAGE_SHIFT, vma->vm_end - addr);
+		ret = remap_pfn_range(vma, addr, page_to_pfn(run->page) + skip,
+				      len, vma->vm_page_prot);
+		if (ret)
+			return ret;
+		addr += len;
+		skip = 0;
+	}
+	return 0;
+}
+
+static void *chunk_buffer_do_vmap(struct chunk_buffer *buffer)
+{
+	const struct chunk_runs *runs = &buffer->runs;
+	unsigned long nr_pages = buffer->len >> PAGE_SHIFT;
+	struct page **pages, **p;
+	unsigned long j;
+	unsigned int i;
+	void *vaddr;
+
+	/* A page array only for as long as vmap() needs it. */
+	pages = kvmalloc_array(nr_pages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+
+	p = pages;
+	for (i = 0; i < runs->nr_runs; i++) {
+		const struct chunk_run *run = &runs->run[i];
+
+		for (j = 0; j < (unsigned long)run->nr_chunks << runs->order; j++)
+			*p++ = nth_page(run->page, j);
+	}
+
+	vaddr = vmap(pages, nr_pages, VM_MAP, PAGE_KERNEL);
+	kvfree(pages);
+	return vaddr ?: ERR_PTR(-ENOMEM);
+}
+
+static int chunk_buffer_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+	int ret = 0;
+
+	mutex_lock(&buffer->lock);
+	if (!buffer->vmap_cnt) {
+		void *vaddr = chunk_buffer_do_vmap(buffer);
+
+		if (IS_ERR(vaddr)) {
+			ret = PTR_ERR(vaddr);
+			goto out;
+		}
+		buffer->vaddr = vaddr;
+	}
+	buffer->vmap_cnt++;
+	iosys_map_set_vaddr(map, buffer->vaddr);
+out:
+	mutex_unlock(&buffer->lock);
+	return ret;
+}
+
+static void chunk_buffer_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+
+	mutex_lock(&buffer->lock);
+	if (!--buffer->vmap_cnt) {
+		vunmap(buffer->vaddr);
+		buffer->vaddr = NULL;
+	}
+	mutex_unlock(&buffer->lock);
+	iosys_map_clear(map);
+}
+
+static void chunk_buffer_release(struct dma_buf *dmabuf)
+{
+	struct chunk_buffer *buffer = dmabuf->priv;
+
+	if (WARN_ON(buffer->vmap_cnt))
+		vunmap(buffer->vaddr);
+
+	chunk_heap_account_release(buffer->heap, &buffer->runs);
+	chunk_runs_free(&buffer->runs);
+	chunk_heap_put(buffer->heap);
+	mutex_destroy(&buffer->lock);
+	kfree(buffer);
+}
+
+static const struct dma_buf_ops chunk_buffer_ops = {
+	.attach = chunk_buffer_attach,
+	.detach = chunk_buffer_detach,
+	.map_dma_buf = chunk_buffer_map,
+	.unmap_dma_buf = chunk_buffer_unmap,
+	.begin_cpu_access = chunk_buffer_begin_cpu_access,
+	.end_cpu_access = chunk_buffer_end_cpu_access,
+	.mmap = chunk_buffer_mmap,
+	.vmap = chunk_buffer_vmap,
+	.vunmap = chunk_buffer_vunmap,
+	.release = chunk_buffer_release,
+};
+
+/**
+ * chunk_buffer_export() - wrap allocated chunks in a dma-buf
+ * @heap: the heap the chunks were accounted to; its reference passes to
+ *	the buffer on success
+ * @runs: the chunks; emptied on success, untouched on failure
+ * @len: buffer size in bytes, a whole number of chunks
+ * @fd_flags: file flags of the dma-buf (O_CLOEXEC, O_ACCMODE)
+ *
+ * Return: the dma-buf, or an ERR_PTR() on failure, in which case the
+ * caller still owns @runs and its reference on @heap.
+ */
+struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
+				    struct chunk_runs *runs,
+				    unsigned long len, u32 fd_flags)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct chunk_buffer *buffer;
+	struct dma_buf *dmabuf;
+
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
+	if (!buffer)
+		return ERR_PTR(-ENOMEM);
+
+	buffer->heap = heap;
+	buffer->runs = *runs;
+	buffer->len = len;
+	mutex_init(&buffer->lock);
+	INIT_LIST_HEAD(&buffer->attachments);
+
+	exp_info.exp_name = heap->name;
+	exp_info.ops = &chunk_buffer_ops;
+	exp_info.size = len;
+	exp_info.flags = fd_flags;
+	exp_info.priv = buffer;
+	dmabuf = dma_buf_export(&exp_info);
+	if (IS_ERR(dmabuf)) {
+		mutex_destroy(&buffer->lock);
+		kfree(buffer);
+		return dmabuf;
+	}
+	memset(runs, 0, sizeof(*runs));
+	return dmabuf;
+}

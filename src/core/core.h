@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * chunk_heap core: the chunk allocator and the dma-buf exporter.
+ *
+ * A chunk heap hands out dma-bufs made of chunks of PAGE_SIZE << order
+ * bytes, each naturally aligned, taken from a CMA area with cma_alloc().
+ * The control plane (src/configfs) creates a heap, sets it up while it is
+ * disabled and enables it; from then on /dev/dma_heap/<name> serves
+ * DMA_HEAP_IOCTL_ALLOC through chunk_heap_allocate().
+ *
+ * Lifetime: the dma-heap framework cannot remove a heap, so the device
+ * node and its name, once registered, live until the system goes down.
+ * Core keeps one "slot" per registered name. A heap attaches to the slot of
+ * its name when enabled and detaches when disabled or destroyed; a slot
+ * without a heap refuses allocations with -ENODEV. Every buffer holds a
+ * reference on the heap it came from, so a destroyed heap's memory goes
+ * back to its CMA areas when the last buffer is released.
+ */
+#ifndef _CHUNK_HEAP_CORE_H
+#define _CHUNK_HEAP_CORE_H
+
+#include <linux/atomic.h>
+#include <linux/cma.h>
+#include <linux/kref.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+
+struct chunk_area;
+struct chunk_slot;
+struct dma_buf;
+struct dma_heap;
+
+/* Longest heap name, without the terminating NUL. */
+#define CHUNK_HEAP_NAME_MAX	63
+/* Largest chunk order accepted at all: 1 GiB chunks with 4 KiB pages. */
+#define CHUNK_HEAP_MAX_ORDER	18
+
+/**
+ * struct chunk_run - physically contiguous chunks from one cma_alloc()
+ * @page:	first page of the run
+ * @nr_chunks:	number of chunks in the run
+ * @area:	index of the area the run came from (see src/numa)
+ */
+struct chunk_run {
+	struct page *page;
+	unsigned int nr_chunks;
+	unsigned int area;
+};
+
+/**
+ * struct chunk_runs - the chunks of one buffer, as runs
+ * @run:	the runs, in buffer order
+ * @nr_runs:	runs in use
+ * @max_runs:	runs allocated in @run
+ * @order:	chunk order
+ * @nr_chunks:	chunks held, the sum of the runs' @nr_chunks
+ * @cma_calls:	cma_alloc() calls made to fill it, failed ones included
+ */
+struct chunk_runs {
+	struct chunk_run *run;
+	unsigned int nr_runs;
+	unsigned int max_runs;
+	unsigned int order;
+	unsigned long nr_chunks;
+	unsigned long cma_calls;
+};
+
+int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_area *area,
+		     unsigned int order, unsigned long nr_chunks);
+void chunk_runs_free(struct chunk_runs *runs);
+int chunk_len_to_chunks(unsigned long len, unsigned int order,
+			unsigned long *nr_chunks);
+
+/**
+ * struct chunk_heap_stats - a heap's accounting, all counters atomic
+ * @bytes:	bytes in live buffers
+ * @buffers:	live buffers
+ * @peak:	largest @bytes seen
+ * @failures:	allocations refused for lack of memory or quota
+ * @cma_calls:	cma_alloc() calls made, successful or not
+ * @area_bytes:	bytes in live buffers, per CMA area index
+ */
+struct chunk_heap_stats {
+	atomic64_t bytes;
+	atomic64_t buffers;
+	atomic64_t peak;
+	atomic64_t failures;
+	atomic64_t cma_calls;
+	atomic64_t area_bytes[MAX_CMA_AREAS];
+};
+
+/**
+ * struct chunk_heap - one administrator-defined heap
+ * @ref:	held by the control plane and by every live buffer
+ * @rcu:	frees the heap after lockless lookups from the device node
+ * @lock:	held for reading by allocations, for writing by changes of
+ *		@area, @order and @slot
+ * @name:	the heap's name, also the device node's
+ * @area:	the CMA area chunks come from; NULL until set
+ * @order:	chunk order; chunks are PAGE_SIZE << @order bytes
+ * @max_bytes:	quota on @stats.bytes, 0 for none; may change while enabled
+ * @slot:	the registered dma-heap the heap serves, or NULL when disabled
+ * @stats:	accounting
+ *
+ * @area and @order change only while the heap is disabled, and disabling
+ * waits for allocations in progress, so an allocation sees one setting.
+ */
+struct chunk_heap {
+	struct kref ref;
+	struct rcu_head rcu;
+	struct rw_semaphore lock;
+	char name[CHUNK_HEAP_NAME_MAX + 1];
+	const struct chunk_area *area;
+	unsigned int order;
+	u64 max_bytes;
+	struct chunk_slot *slot;
+	struct chunk_heap_stats stats;
+};
+
+struct chunk_heap *chunk_heap_create(const char *name);
+void chunk_heap_put(struct chunk_heap *heap);
+int chunk_heap_check_name(const char *name);
+int chunk_heap_check_order(const struct chunk_area *area, unsigned int order);
+int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area);
+int chunk_heap_set_order(struct chunk_heap *heap, unsigned int order);
+void chunk_heap_set_max_bytes(struct chunk_heap *heap, u64 max_bytes);
+int chunk_heap_enable(struct chunk_heap *heap);
+void chunk_heap_disable(struct chunk_heap *heap);
+bool chunk_heap_enabled(struct chunk_heap *heap);
+struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
+					unsigned long len, u32 fd_flags,
+					u64 heap_flags);
+void chunk_heap_account_release(struct chunk_heap *heap,
+				const struct chunk_runs *runs);
+
+struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
+				    struct chunk_runs *runs,
+				    unsigned long len, u32 fd_flags);
+
+#endif /* _CHUNK_HEAP_CORE_H */

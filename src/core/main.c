@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chunk_heap: dma-buf heaps of fixed-size, naturally aligned high-order
+ * chunks from named CMA areas, created at runtime through configfs.
+ */
+#define pr_fmt(fmt) "chunk_heap: " fmt
+
+#include <linux/module.h>
+
+#include "../configfs/configfs.h"
+#include "../numa/numa.h"
+
+static int __init chunk_heap_init(void)
+{
+	int ret;
+
+	ret = chunk_areas_init();
+	if (ret)
+		return ret;
+	if (!chunk_area_count())
+		pr_warn("no CMA areas: boot with cma= to create one\n");
+	return chunk_configfs_init();
+}
+
+static void __exit chunk_heap_exit(void)
+{
+	chunk_configfs_exit();
+}
+
+module_init(chunk_heap_init);
+module_exit(chunk_heap_exit);
+MODULE_DESCRIPTION("DMA-BUF heaps of fixed-order chunks from CMA areas");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(DMA_BUF_HEAP);

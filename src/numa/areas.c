@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chunk_heap: discovery of the system's CMA areas.
+ */
+#define pr_fmt(fmt) "chunk_heap: " fmt
+
+#include <linux/cma.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/pfn.h>
+#include <linux/string.h>
+
+#include "numa.h"
+
+static struct chunk_area chunk_areas[MAX_CMA_AREAS];
+static unsigned int chunk_nr_areas;
+
+static int chunk_area_add(struct cma *cma, void *data)
+{
+	struct chunk_area *area;
+
+	/* An area whose activation failed has no pages: skip it. */
+	if (!cma_get_size(cma))
+		return 0;
+	if (chunk_nr_areas >= ARRAY_SIZE(chunk_areas))
+		return -ENOSPC;
+
+	area = &chunk_areas[chunk_nr_areas];
+	area->cma = cma;
+	area->name = cma_get_name(cma);
+	area->base_pfn = PHYS_PFN(cma_get_base(cma));
+	area->nr_pages = cma_get_size(cma) >> PAGE_SHIFT;
+	area->nid = pfn_to_nid(area->base_pfn);
+	area->index = chunk_nr_areas++;
+	return 0;
+}
+
+/**
+ * chunk_areas_init() - find the CMA areas of the running system
+ *
+ * Return: 0, or a negative errno if the areas cannot be recorded.
+ */
+int chunk_areas_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	chunk_nr_areas = 0;
+	ret = cma_for_each_area(chunk_area_add, NULL);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < chunk_nr_areas; i++)
+		pr_debug("area %s: node %d, %lu MiB\n", chunk_areas[i].name,
+			 chunk_areas[i].nid,
+			 chunk_areas[i].nr_pages >> (20 - PAGE_SHIFT));
+	return 0;
+}
+
+/**
+ * chunk_area_count() - number of CMA areas found
+ *
+ * Return: the number of areas; valid indices are below it.
+ */
+unsigned int chunk_area_count(void)
+{
+	return chunk_nr_areas;
+}
+
+/**
+ * chunk_area_get() - an area by its index
+ * @index: position in the area table
+ *
+ * Return: the area, or NULL if @index is out of range.
+ */
+const struct chunk_area *chunk_area_get(unsigned int index)
+{
+	return index < chunk_nr_areas ? &chunk_areas[index] : NULL;
+}
+
+/**
+ * chunk_area_find() - an area by its name
+ * @name: the area's name, as in /sys/kernel/mm/cma/
+ *
+ * Return: the area, or NULL if there is none of that name.
+ */
+const struct chunk_area *chunk_area_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < chunk_nr_areas; i++)
+		if (!strcmp(chunk_areas[i].name, name))
+			return &chunk_areas[i];
+	return NULL;
+}
+
+/**
+ * chunk_area_max_order() - largest chunk order an area can hold
+ * @area: the area
+ *
+ * A chunk of order k is 2^k pages aligned to 2^k pages. The largest order
+ * is that of the largest such block that lies wholly inside the area.
+ *
+ * Return: the order.
+ */
+unsigned int chunk_area_max_order(const struct chunk_area *area)
+{
+	unsigned long start = area->base_pfn;
+	unsigned long end = area->base_pfn + area->nr_pages;
+	unsigned int order;
+
+	for (order = ilog2(area->nr_pages); order > 0; order--) {
+		unsigned long first = ALIGN(start, 1UL << order);
+
+		if (first + (1UL << order) <= end)
+			break;
+	}
+	return order;
+}

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# The end-to-end tests: run in the VM by scripts/vm.sh e2e, after boot with
+# two NUMA nodes, a "reserved" CMA area and per-node areas.
+. /tests/lib.sh
+
+dmesg -n 1
+check "chunk_heap.ko loads" insmod /lib/modules/chunk_heap.ko
+check "configfs root exists" test -d "$CFS"
+
+for t in /tests/t_*.sh; do
+	echo "# $t"
+	. "$t"
+done
+
+# Nothing above may have warned, oopsed or leaked a lock.
+dmesg >/tmp/dmesg.txt
+if grep -E 'WARNING:|BUG:|Oops|Call Trace|UBSAN|KASAN|possible recursive locking|circular locking' /tmp/dmesg.txt >/tmp/bad.txt; then
+	not_ok "kernel log has no warnings"
+	sed 's/^/#   /' /tmp/dmesg.txt
+else
+	ok "kernel log has no warnings"
+fi
+done_testing

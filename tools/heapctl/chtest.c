@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chtest: raw ABI probes for the end-to-end tests. Each command prints
+ * "OK" or the errno's name (EBUSY, EINVAL, ...), so that a shell test can
+ * assert the exact errno of a configfs write or an allocation.
+ *
+ *   chtest write FILE STRING      write STRING ("\n" is a newline) at once
+ *   chtest alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]]
+ *   chtest hold HEAP LEN FILE     allocate, map, print HELD, wait for FILE,
+ *                                 then check the mapping and release
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/dma-heap.h>
+
+static int result(int err)
+{
+	puts(err ? strerrorname_np(err) : "OK");
+	return 0;
+}
+
+static int do_write(const char *file, const char *arg)
+{
+	char buf[4096];
+	size_t n = 0;
+	int fd;
+
+	for (; *arg && n < sizeof(buf); arg++) {
+		if (arg[0] == '\\' && arg[1] == 'n') {
+			buf[n++] = '\n';
+			arg++;
+		} else {
+			buf[n++] = *arg;
+		}
+	}
+	fd = open(file, O_WRONLY);
+	if (fd < 0)
+		return result(errno);
+	if (write(fd, buf, n) < 0) {
+		int err = errno;
+
+		close(fd);
+		return result(err);
+	}
+	return result(close(fd) ? errno : 0);
+}
+
+static int heap_alloc(const char *heap, uint64_t len, uint32_t fd_flags,
+		      uint64_t heap_flags, int *out)
+{
+	struct dma_heap_allocation_data data = {
+		.len = len, .fd_flags = fd_flags, .heap_flags = heap_flags,
+	};
+	char path[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", heap);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	if (ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0)
+		ret = errno;
+	close(fd);
+	*out = data.fd;
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t len;
+	int fd, err;
+
+	if (argc == 4 && !strcmp(argv[1], "write"))
+		return do_write(argv[2], argv[3]);
+
+	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "alloc")) {
+		uint32_t fd_flags = argc > 4 ? strtoul(argv[4], NULL, 0) : O_RDWR | O_CLOEXEC;
+		uint64_t heap_flags = argc > 5 ? strtoull(argv[5], NULL, 0) : 0;
+
+		len = strtoull(argv[3], NULL, 0);
+		err = heap_alloc(argv[2], len, fd_flags, heap_flags, &fd);
+		if (!err)
+			close(fd);
+		return result(err);
+	}
+
+	if (argc == 5 && !strcmp(argv[1], "hold")) {
+		volatile unsigned char *p;
+		uint64_t i;
+
+		len = strtoull(argv[3], NULL, 0);
+		err = heap_alloc(argv[2], len, O_RDWR | O_CLOEXEC, 0, &fd);
+		if (err)
+			return result(err);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return result(errno);
+		for (i = 0; i < len; i += 4096)
+			p[i] = 0xa5;
+		puts("HELD");
+		fflush(stdout);
+		while (access(argv[4], F_OK))
+			usleep(10000);
+		for (i = 0; i < len; i += 4096)
+			if (p[i] != 0xa5)
+				return result(EIO);
+		munmap((void *)p, len);
+		close(fd);
+		return result(0);
+	}
+
+	fprintf(stderr, "usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]] | hold HEAP LEN FILE\n");
+	return 2;
+}
