@@ -23,8 +23,9 @@ static const struct word_case word_cases[] = {
 	{ "inner space", "res erved", -EINVAL, NULL },
 	{ "leading space", " reserved", -EINVAL, NULL },
 	{ "a tab", "reserved\t", -EINVAL, NULL },
-	{ "exactly fills the buffer", "0123456", 0, "0123456" },
-	{ "one too long", "01234567", -ENAMETOOLONG, NULL },
+	{ "exactly fills the buffer", "01234567", 0, "01234567" },
+	{ "one too long", "012345678", -ENAMETOOLONG, NULL },
+	{ "too long and bad", "01234567 x", -EINVAL, NULL },
 };
 
 KUNIT_ARRAY_PARAM_DESC(word, word_cases, desc);
@@ -32,7 +33,7 @@ KUNIT_ARRAY_PARAM_DESC(word, word_cases, desc);
 static void chunk_parse_word_test(struct kunit *test)
 {
 	const struct word_case *c = test->param_value;
-	char word[8];
+	char word[9];
 
 	memset(word, 'x', sizeof(word));
 	KUNIT_EXPECT_EQ(test, chunk_parse_word(c->in, strlen(c->in), word,

@@ -105,6 +105,21 @@ static const struct chunk_area *reserved_area(struct kunit *test)
 	return area;
 }
 
+/* Allocate from @area alone, as the "off" policy does. */
+static int alloc_from(struct kunit *test, struct chunk_runs *runs,
+		      const struct chunk_area *area, unsigned int order,
+		      unsigned long nr_chunks)
+{
+	struct chunk_plan *plan;
+
+	plan = kunit_kzalloc(test, struct_size(plan, step, 1), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, plan);
+	plan->nr_steps = 1;
+	plan->step[0].area = area;
+	plan->step[0].max = nr_chunks;
+	return chunk_runs_alloc(runs, plan, order, nr_chunks);
+}
+
 /* Every chunk is naturally aligned, zeroed and inside the area. */
 static void expect_chunks_sane(struct kunit *test, const struct chunk_area *area,
 			       const struct chunk_runs *runs)
@@ -145,7 +160,7 @@ static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 		struct chunk_runs runs = {};
 		void *va;
 
-		KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&runs, area, orders[i], 8), 0);
+		KUNIT_ASSERT_EQ(test, alloc_from(test, &runs, area, orders[i], 8), 0);
 		KUNIT_EXPECT_EQ(test, runs.nr_chunks, 8);
 		KUNIT_EXPECT_EQ(test, runs.order, orders[i]);
 		expect_chunks_sane(test, area, &runs);
@@ -166,7 +181,7 @@ static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 	struct chunk_runs runs = {};
 
 	/* 16 MiB of 64 KiB chunks from an idle area: one run, one call. */
-	KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&runs, area, 4, 256), 0);
+	KUNIT_ASSERT_EQ(test, alloc_from(test, &runs, area, 4, 256), 0);
 	KUNIT_EXPECT_EQ(test, runs.cma_calls, 1);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 1);
 	expect_chunks_sane(test, area, &runs);
@@ -177,26 +192,26 @@ static void chunk_alloc_rollback_test(struct kunit *test)
 {
 	const struct chunk_area *area = reserved_area(test);
 	unsigned long all = area->nr_pages >> 4;
-	struct chunk_runs hog = {}, runs = {};
+	struct chunk_runs hog = {}, runs = {}, none = {}, big = {};
 
 	/* Leave exactly 8 free 64 KiB chunks in the area. */
-	KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&hog, area, 4, all - 8), 0);
+	KUNIT_ASSERT_EQ(test, alloc_from(test, &hog, area, 4, all - 8), 0);
 
 	/* 16 cannot be had: the 8 taken on the way are given back. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, area, 4, 16), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, alloc_from(test, &runs, area, 4, 16), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
 	KUNIT_EXPECT_EQ(test, runs.nr_chunks, 0);
 	KUNIT_EXPECT_NULL(test, runs.run);
 
 	/* ... so all 8 are still there, and then none. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, area, 4, 8), 0);
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&hog, area, 4, 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, alloc_from(test, &runs, area, 4, 8), 0);
+	KUNIT_EXPECT_EQ(test, alloc_from(test, &none, area, 4, 1), -ENOMEM);
 	chunk_runs_free(&runs);
 	chunk_runs_free(&hog);
 
 	/* More than the area holds fails at once, without asking CMA. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, area, 4, all + 1), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, runs.cma_calls, 0);
+	KUNIT_EXPECT_EQ(test, alloc_from(test, &big, area, 4, all + 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, big.cma_calls, 0);
 }
 
 static void chunk_disabled_heap_test(struct kunit *test)

@@ -11,6 +11,7 @@
 #include <linux/configfs.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/nodemask.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -50,11 +51,11 @@ int chunk_parse_word(const char *page, size_t count, char *word, size_t size)
 		count--;
 	if (!count)
 		return -EINVAL;
-	if (count >= size)
-		return -ENAMETOOLONG;
 	for (i = 0; i < count; i++)
 		if (!isgraph(page[i]))
 			return -EINVAL;
+	if (count >= size)
+		return -ENAMETOOLONG;
 	memcpy(word, page, count);
 	word[count] = '\0';
 	return 0;
@@ -133,6 +134,23 @@ static ssize_t heap_max_bytes_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t heap_numa_policy_show(struct config_item *item, char *page)
+{
+	return chunk_numa_show_policy(page, READ_ONCE(to_heap(item)->numa_policy),
+				      true);
+}
+
+static ssize_t heap_numa_policy_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	int policy = chunk_numa_parse_policy(page, count, true);
+
+	if (policy < 0)
+		return policy;
+	chunk_heap_set_numa_policy(to_heap(item), policy);
+	return count;
+}
+
 static ssize_t heap_enable_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", chunk_heap_enabled(to_heap(item)));
@@ -164,6 +182,31 @@ static ssize_t heap_device_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "/dev/dma_heap/%s\n", heap->name);
 }
 
+static ssize_t heap_area_bytes_show(struct config_item *item, char *page)
+{
+	struct chunk_heap *heap = to_heap(item);
+	const struct chunk_area *area;
+	ssize_t len = 0;
+	unsigned int i;
+
+	for (i = 0; (area = chunk_area_get(i)); i++)
+		len += sysfs_emit_at(page, len, "%s %lld\n", area->name,
+				     atomic64_read(&heap->stats.area_bytes[i]));
+	return len;
+}
+
+static ssize_t heap_node_bytes_show(struct config_item *item, char *page)
+{
+	struct chunk_heap *heap = to_heap(item);
+	ssize_t len = 0;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		len += sysfs_emit_at(page, len, "%d %llu\n", nid,
+				     chunk_heap_node_bytes(heap, nid));
+	return len;
+}
+
 #define CHUNK_STAT_ATTR(_name)						\
 static ssize_t heap_##_name##_show(struct config_item *item, char *page) \
 {									\
@@ -175,6 +218,7 @@ CONFIGFS_ATTR_RO(heap_, _name)
 CONFIGFS_ATTR(heap_, cma_area);
 CONFIGFS_ATTR(heap_, chunk_order);
 CONFIGFS_ATTR_RO(heap_, chunk_size);
+CONFIGFS_ATTR(heap_, numa_policy);
 CONFIGFS_ATTR(heap_, max_bytes);
 CONFIGFS_ATTR(heap_, enable);
 CONFIGFS_ATTR_RO(heap_, device);
@@ -183,11 +227,14 @@ CHUNK_STAT_ATTR(buffers);
 CHUNK_STAT_ATTR(peak);
 CHUNK_STAT_ATTR(failures);
 CHUNK_STAT_ATTR(cma_calls);
+CONFIGFS_ATTR_RO(heap_, area_bytes);
+CONFIGFS_ATTR_RO(heap_, node_bytes);
 
 static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_cma_area,
 	&heap_attr_chunk_order,
 	&heap_attr_chunk_size,
+	&heap_attr_numa_policy,
 	&heap_attr_max_bytes,
 	&heap_attr_enable,
 	&heap_attr_device,
@@ -196,6 +243,8 @@ static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_peak,
 	&heap_attr_failures,
 	&heap_attr_cma_calls,
+	&heap_attr_area_bytes,
+	&heap_attr_node_bytes,
 	NULL,
 };
 

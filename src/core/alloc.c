@@ -72,52 +72,35 @@ static int chunk_runs_grow(struct chunk_runs *runs)
 	return 0;
 }
 
-/**
- * chunk_runs_alloc() - fill @runs with @nr_chunks zeroed chunks
- * @runs: empty runs (zero-initialised)
- * @area: the CMA area to allocate from
- * @order: chunk order
- * @nr_chunks: number of chunks wanted, at least 1
- *
- * Allocates chunks of PAGE_SIZE << @order bytes, each aligned to its size,
- * in runs as long as the area allows, and zeroes them. On failure every
- * chunk taken is released and @runs is left empty.
- *
- * Return: 0; -ENOMEM if the area has too few free chunks or metadata
- * cannot be allocated; -EINTR if a fatal signal arrived.
+/*
+ * Take up to @want chunks from @area, appending runs: ask for all of them
+ * at once, and after a failure for half as many, keeping the length that
+ * last worked. Stops when single chunks fail (the area is exhausted).
+ * Returns the number taken, or -EINTR or -ENOMEM (metadata).
  */
-int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_area *area,
-		     unsigned int order, unsigned long nr_chunks)
+static long chunk_runs_take(struct chunk_runs *runs,
+			    const struct chunk_area *area, unsigned long want)
 {
-	unsigned long try = nr_chunks;
-	int ret = 0;
+	unsigned long try = min(want, area->nr_pages >> runs->order);
+	unsigned long got = 0;
+	int ret;
 
-	runs->order = order;
-	if (nr_chunks > area->nr_pages >> order)
-		return -ENOMEM;
-
-	while (runs->nr_chunks < nr_chunks) {
-		unsigned long n = min(try, nr_chunks - runs->nr_chunks);
+	while (got < want && try) {
+		unsigned long n = min(try, want - got);
 		struct chunk_run *run;
 		struct page *page;
 
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		if (runs->nr_runs == runs->max_runs) {
 			ret = chunk_runs_grow(runs);
 			if (ret)
-				break;
+				return ret;
 		}
 
 		runs->cma_calls++;
-		page = cma_alloc(area->cma, n << order, order, true);
+		page = cma_alloc(area->cma, n << runs->order, runs->order, true);
 		if (!page) {
-			if (n == 1) {
-				ret = -ENOMEM;
-				break;
-			}
 			try = n / 2;
 			continue;
 		}
@@ -127,12 +110,122 @@ int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_area *area,
 		run->nr_chunks = n;
 		run->area = area->index;
 		runs->nr_chunks += n;
+		got += n;
 
-		ret = chunk_zero_pages(page, n << order);
+		ret = chunk_zero_pages(page, n << runs->order);
 		if (ret)
-			break;
+			return ret;
 	}
+	return got;
+}
 
+/*
+ * Reorder the chunks of the first @k steps (whose runs start at
+ * first[0..k]) one by one, round-robin, into single-chunk runs; the runs of
+ * later steps follow unchanged.
+ */
+static int chunk_runs_interleave(struct chunk_runs *runs,
+				 const unsigned int *first, unsigned int k)
+{
+	unsigned int max = runs->nr_chunks, nr = 0, s, i;
+	unsigned int *r, *off;
+	struct chunk_run *out;
+	bool more = true;
+
+	out = kvmalloc_array(max, sizeof(*out), GFP_KERNEL);
+	r = kcalloc(2 * k, sizeof(*r), GFP_KERNEL);
+	if (!out || !r) {
+		kvfree(out);
+		kfree(r);
+		return -ENOMEM;
+	}
+	off = r + k;
+	for (s = 0; s < k; s++)
+		r[s] = first[s];
+
+	while (more) {
+		more = false;
+		for (s = 0; s < k; s++) {
+			const struct chunk_run *run;
+
+			if (r[s] == first[s + 1])
+				continue;
+			run = &runs->run[r[s]];
+			out[nr].page = nth_page(run->page, off[s] << runs->order);
+			out[nr].nr_chunks = 1;
+			out[nr++].area = run->area;
+			if (++off[s] == run->nr_chunks) {
+				r[s]++;
+				off[s] = 0;
+			}
+			more = true;
+		}
+	}
+	for (i = first[k]; i < runs->nr_runs; i++)
+		out[nr++] = runs->run[i];
+
+	kfree(r);
+	kvfree(runs->run);
+	runs->run = out;
+	runs->nr_runs = nr;
+	runs->max_runs = max;
+	return 0;
+}
+
+/**
+ * chunk_runs_alloc() - fill @runs with @nr_chunks zeroed chunks
+ * @runs: empty runs (zero-initialised)
+ * @plan: the areas to take chunks from, from chunk_numa_plan()
+ * @order: chunk order
+ * @nr_chunks: number of chunks wanted, at least 1
+ *
+ * Takes chunks of PAGE_SIZE << @order bytes, each aligned to its size,
+ * from the plan's steps in order, in runs as long as each area allows, and
+ * zeroes them. On failure every chunk taken is released and @runs is left
+ * empty, but for @runs->cma_calls.
+ *
+ * Return: 0; -ENOMEM if the areas have too few free chunks or metadata
+ * cannot be allocated; -EINTR if a fatal signal arrived.
+ */
+int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_plan *plan,
+		     unsigned int order, unsigned long nr_chunks)
+{
+	unsigned long room = 0;
+	unsigned int *first;
+	unsigned int i;
+	int ret = 0;
+
+	runs->order = order;
+	/* Fail at once, without asking CMA, if the areas are too small. */
+	for (i = 0; i < plan->nr_steps; i++)
+		room += min(plan->step[i].max, plan->step[i].area->nr_pages >> order);
+	if (room < nr_chunks)
+		return -ENOMEM;
+
+	first = kcalloc(plan->nr_steps + 1, sizeof(*first), GFP_KERNEL);
+	if (!first)
+		return -ENOMEM;
+
+	for (i = 0; i < plan->nr_steps; i++) {
+		unsigned long want = min(plan->step[i].max,
+					 nr_chunks - runs->nr_chunks);
+		long got;
+
+		first[i] = runs->nr_runs;
+		got = want ? chunk_runs_take(runs, plan->step[i].area, want) : 0;
+		if (got < 0) {
+			ret = got;
+			goto fail;
+		}
+	}
+	first[plan->nr_steps] = runs->nr_runs;
+
+	if (runs->nr_chunks < nr_chunks)
+		ret = -ENOMEM;
+	else if (plan->interleave > 1)
+		ret = chunk_runs_interleave(runs, first, plan->interleave);
+fail:
+	kfree(first);
 	if (ret)
 		chunk_runs_free(runs);
 	return ret;

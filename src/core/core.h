@@ -26,7 +26,10 @@
 #include <linux/rwsem.h>
 #include <linux/types.h>
 
+#include "../numa/numa.h"
+
 struct chunk_area;
+struct chunk_plan;
 struct chunk_slot;
 struct dma_buf;
 struct dma_heap;
@@ -66,7 +69,7 @@ struct chunk_runs {
 	unsigned long cma_calls;
 };
 
-int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_area *area,
+int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_plan *plan,
 		     unsigned int order, unsigned long nr_chunks);
 void chunk_runs_free(struct chunk_runs *runs);
 int chunk_len_to_chunks(unsigned long len, unsigned int order,
@@ -100,6 +103,7 @@ struct chunk_heap_stats {
  * @area:	the CMA area chunks come from; NULL until set
  * @order:	chunk order; chunks are PAGE_SIZE << @order bytes
  * @max_bytes:	quota on @stats.bytes, 0 for none; may change while enabled
+ * @numa_policy: per-NUMA placement; may change while enabled
  * @slot:	the registered dma-heap the heap serves, or NULL when disabled
  * @stats:	accounting
  *
@@ -114,6 +118,7 @@ struct chunk_heap {
 	const struct chunk_area *area;
 	unsigned int order;
 	u64 max_bytes;
+	enum chunk_numa_policy numa_policy;
 	struct chunk_slot *slot;
 	struct chunk_heap_stats stats;
 };
@@ -125,6 +130,9 @@ int chunk_heap_check_order(const struct chunk_area *area, unsigned int order);
 int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area);
 int chunk_heap_set_order(struct chunk_heap *heap, unsigned int order);
 void chunk_heap_set_max_bytes(struct chunk_heap *heap, u64 max_bytes);
+void chunk_heap_set_numa_policy(struct chunk_heap *heap,
+				enum chunk_numa_policy policy);
+u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid);
 int chunk_heap_enable(struct chunk_heap *heap);
 void chunk_heap_disable(struct chunk_heap *heap);
 bool chunk_heap_enabled(struct chunk_heap *heap);

@@ -168,6 +168,39 @@ void chunk_heap_set_max_bytes(struct chunk_heap *heap, u64 max_bytes)
 	WRITE_ONCE(heap->max_bytes, max_bytes);
 }
 
+/**
+ * chunk_heap_set_numa_policy() - set a heap's per-NUMA placement policy
+ * @heap: the heap
+ * @policy: a policy, or CHUNK_NUMA_DEFAULT to follow the global one
+ *
+ * The policy may change while the heap is enabled; it applies to
+ * allocations that start afterwards.
+ */
+void chunk_heap_set_numa_policy(struct chunk_heap *heap,
+				enum chunk_numa_policy policy)
+{
+	WRITE_ONCE(heap->numa_policy, policy);
+}
+
+/**
+ * chunk_heap_node_bytes() - bytes a heap's live buffers hold on a node
+ * @heap: the heap
+ * @nid: the node
+ *
+ * Return: the sum of the heap's bytes in the areas on @nid.
+ */
+u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid)
+{
+	const struct chunk_area *area;
+	u64 bytes = 0;
+	unsigned int i;
+
+	for (i = 0; (area = chunk_area_get(i)); i++)
+		if (area->nid == nid)
+			bytes += atomic64_read(&heap->stats.area_bytes[i]);
+	return bytes;
+}
+
 /* Whether another dma-heap (system, reserved, ...) already has @name. */
 static bool chunk_heap_name_taken(const char *name)
 {
@@ -385,7 +418,15 @@ struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 
 	ret = chunk_heap_reserve(heap, bytes);
 	if (!ret) {
-		ret = chunk_runs_alloc(&runs, heap->area, heap->order, nr_chunks);
+		struct chunk_plan *plan;
+
+		plan = chunk_numa_place(READ_ONCE(heap->numa_policy),
+					heap->area, nr_chunks);
+		ret = PTR_ERR_OR_ZERO(plan);
+		if (!ret) {
+			ret = chunk_runs_alloc(&runs, plan, heap->order, nr_chunks);
+			kfree(plan);
+		}
 		atomic64_add(runs.cma_calls, &heap->stats.cma_calls);
 		if (ret)
 			atomic64_sub(bytes, &heap->stats.bytes);

@@ -19,12 +19,19 @@ static int __init chunk_heap_init(void)
 		return ret;
 	if (!chunk_area_count())
 		pr_warn("no CMA areas: boot with cma= to create one\n");
-	return chunk_configfs_init();
+	ret = chunk_numa_init();
+	if (ret)
+		return ret;
+	ret = chunk_configfs_init();
+	if (ret)
+		chunk_numa_exit();
+	return ret;
 }
 
 static void __exit chunk_heap_exit(void)
 {
 	chunk_configfs_exit();
+	chunk_numa_exit();
 }
 
 module_init(chunk_heap_init);
