@@ -2,352 +2,397 @@
 /*
  * heapctl: drive chunk heaps through their configfs, sysfs and
  * /dev/dma_heap interfaces.
+ *
+ * This file holds the command table, the options every command shares,
+ * error reporting and output: each read command builds one json-c object
+ * and prints it either as JSON or as text from that object.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/dma-buf.h>
-#include <linux/dma-heap.h>
 
 #include "heapctl.h"
 
-/* Prefix of every path heapctl touches; tests point it at a fake tree. */
-static const char *root = "";
+#define JSON_OPTION_HELP "  -j, --json    print JSON instead of text\n"
 
-const char *heapctl_root(void)
-{
-	return root;
-}
+static const struct heapctl_cmd commands[] = {
+	{ "list", cmd_list, "[-j]", "list the heaps",
+	  "List every heap: its CMA area, chunk size, state, bytes in use and\n"
+	  "live buffers.\n\n" JSON_OPTION_HELP },
+	{ "show", cmd_show, "[-j] NAME", "show everything about one heap",
+	  "Show every attribute of heap NAME, with its bytes per CMA area and per\n"
+	  "NUMA node. Attributes the module does not have are shown as \"-\"\n"
+	  "(null in JSON).\n\n" JSON_OPTION_HELP },
+	{ "create", cmd_create,
+	  "NAME --area AREA (--order N | --chunk-size SIZE) [--max SIZE]\n"
+	  "                      [--numa-policy POLICY] [--enable]",
+	  "create a heap",
+	  "Make heap NAME (mkdir), set its chunk order and then its CMA area, its\n"
+	  "quota and NUMA policy, and enable it if asked. If any step fails, the\n"
+	  "heap is removed again, so nothing is left half-made.\n\n"
+	  "  -a, --area AREA            CMA area, as in /sys/kernel/mm/cma/\n"
+	  "  -o, --order N              chunk order, 0 to 18 (chunks of PAGE_SIZE << N)\n"
+	  "  -c, --chunk-size SIZE      chunk size instead of order: a power of two\n"
+	  "                             of at least a page (64K, 2M)\n"
+	  "  -m, --max SIZE             quota on live bytes (24M, 1G); 0 = unlimited\n"
+	  "  -p, --numa-policy POLICY   default, off, local, bind or interleave\n"
+	  "  -e, --enable               enable the heap: /dev/dma_heap/NAME\n" },
+	{ "enable", cmd_enable, "NAME", "enable a heap",
+	  "Enable heap NAME: /dev/dma_heap/NAME serves allocations.\n" },
+	{ "disable", cmd_enable, "NAME", "disable a heap",
+	  "Disable heap NAME: allocations in progress finish, later ones fail\n"
+	  "with ENODEV. Live buffers stay valid.\n" },
+	{ "destroy", cmd_destroy, "NAME", "remove a heap",
+	  "Remove heap NAME (rmdir); it is disabled first. Live buffers stay\n"
+	  "valid and give their chunks back when released. The device node stays\n"
+	  "until reboot (the dma-heap framework cannot remove one).\n" },
+	{ "areas", cmd_areas, "[-j]", "list the CMA areas",
+	  "List the CMA areas with their NUMA node, size and free space. Free\n"
+	  "space comes from debugfs (/sys/kernel/debug/cma) and is \"-\" (null)\n"
+	  "when debugfs is not mounted.\n\n" JSON_OPTION_HELP },
+	{ "numa", cmd_numa, "[-j] [POLICY]", "show or set the global NUMA policy",
+	  "Without POLICY, show the module's NUMA policy and whether per-node\n"
+	  "placement is possible (numa_active). With POLICY (off, local, bind or\n"
+	  "interleave), set it.\n\n" JSON_OPTION_HELP },
+	{ "alloc", cmd_alloc, "NAME SIZE [--count N] [--hold SECONDS] [--verify]",
+	  "allocate dma-bufs from a heap and time them",
+	  "Allocate SIZE bytes (64K, 24M, 1G) from /dev/dma_heap/NAME, COUNT times\n"
+	  "(default 1), and report the latency. Each buffer is released before the\n"
+	  "next is allocated, unless --hold is given: then all COUNT buffers are\n"
+	  "held together for SECONDS. --verify maps each buffer, checks that it is\n"
+	  "zeroed, writes a pattern and reads it back.\n" },
+	{ "save", cmd_save, "[FILE]", "save the heap configuration as JSON",
+	  "Write the configuration of every heap, and the global NUMA policy, as\n"
+	  "JSON to FILE, or to standard output if FILE is absent or \"-\".\n" },
+	{ "restore", cmd_restore, "[--force] FILE", "restore a saved configuration",
+	  "Make the heaps FILE describes (\"-\": standard input) and set the global\n"
+	  "NUMA policy. A heap that exists with the same settings is left alone.\n"
+	  "One that exists with other settings is refused, and nothing is\n"
+	  "changed, unless --force is given: then it is disabled if its area or\n"
+	  "order change, rewritten, and enabled again as saved. Heaps that FILE\n"
+	  "does not name are left alone.\n\n"
+	  "  -f, --force   rewrite existing heaps whose settings differ\n" },
+};
 
-void heapctl_path(char *buf, size_t size, const char *fmt, ...)
-{
-	int n = snprintf(buf, size, "%s", root);
-	va_list ap;
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-	va_start(ap, fmt);
-	vsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-}
+/* ---- errors ---- */
 
-int heapctl_read(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return 0;
-}
-
-int heapctl_read_u64(const char *path, uint64_t *val)
-{
-	char buf[64], *end;
-	int ret;
-
-	ret = heapctl_read(path, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	errno = 0;
-	*val = strtoull(buf, &end, 10);
-	if (errno || end == buf || *end)
-		return -EINVAL;
-	return 0;
-}
-
-int heapctl_parse_size(const char *s, uint64_t *bytes)
-{
-	unsigned long long v;
-	unsigned int shift = 0;
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	}
-	if (*end == 'i' && shift)
-		end++;
-	if ((*end == 'B' || *end == 'b') && shift)
-		end++;
-	if (*end)
-		return -EINVAL;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*bytes = (uint64_t)v << shift;
-	return 0;
-}
-
-void heapctl_format_size(char *buf, size_t size, uint64_t bytes)
-{
-	static const char units[] = "KMGT";
-	int i = -1;
-
-	while (bytes >= 1024 && !(bytes % 1024) && i < 3) {
-		bytes /= 1024;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, size, "%" PRIu64 " B", bytes);
-	else
-		snprintf(buf, size, "%" PRIu64 " %ciB", bytes, units[i]);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void usage_alloc(FILE *f)
-{
-	fprintf(f,
-		"usage: heapctl alloc NAME SIZE [--count N] [--hold SECONDS] [--verify]\n"
-		"\n"
-		"Allocate SIZE bytes (64K, 24M, 1G) from /dev/dma_heap/NAME, COUNT times\n"
-		"(default 1), and report the latency. Each buffer is released before the\n"
-		"next is allocated, unless --hold is given: then all COUNT buffers are\n"
-		"held together for SECONDS. --verify maps each buffer, checks that it is\n"
-		"zeroed, writes a pattern and reads it back.\n");
-}
-
-/* Map @fd, check it reads as zeroes, then write and read back a pattern. */
-static int verify_buffer(int fd, uint64_t len)
-{
-	struct dma_buf_sync sync = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
-	uint64_t *p, i, n = len / sizeof(*p);
-	int ret = 0;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	if (ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if (p[i]) {
-			fprintf(stderr, "heapctl: byte %" PRIu64 " is not zero\n",
-				i * sizeof(*p));
-			ret = -EIO;
-			goto out;
-		}
-	for (i = 0; i < n; i++)
-		p[i] = i ^ 0x5a5a5a5a5a5a5a5aULL;
-	for (i = 0; i < n; i++)
-		if (p[i] != (i ^ 0x5a5a5a5a5a5a5a5aULL)) {
-			ret = -EIO;
-			goto out;
-		}
-	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
-	if (ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0)
-		ret = -errno;
-out:
-	munmap(p, len);
-	return ret;
-}
-
-static int cmd_alloc(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "hold", required_argument, NULL, 'H' },
-		{ "verify", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	char path[PATH_MAX], sz[32], chunk_sz[32];
-	uint64_t len, chunk = 0, calls0 = 0, calls1 = 0;
-	unsigned long count = 1, hold = 0, i;
-	double total = 0, best = 0;
-	bool verify = false, chunked;
-	int opt, heap_fd, *fds, ret = 0;
-	char *end;
-
-	while ((opt = getopt_long(argc, argv, "c:H:vh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			count = strtoul(optarg, &end, 10);
-			if (*end || !count || count > 65536)
-				return heapctl_usage_error("--count takes 1 to 65536");
-			break;
-		case 'H':
-			hold = strtoul(optarg, &end, 10);
-			if (*end)
-				return heapctl_usage_error("--hold takes seconds");
-			break;
-		case 'v':
-			verify = true;
-			break;
-		case 'h':
-			usage_alloc(stdout);
-			return 0;
-		default:
-			usage_alloc(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != 2) {
-		usage_alloc(stderr);
-		return 2;
-	}
-	if (heapctl_parse_size(argv[optind + 1], &len) || !len)
-		return heapctl_usage_error("SIZE must be a positive size such as 64K, 24M or 1G");
-
-	heapctl_path(path, sizeof(path), "/dev/dma_heap/%s", argv[optind]);
-	heap_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (heap_fd < 0)
-		return heapctl_fail(path, errno, NULL);
-
-	/* A chunk heap tells its chunk size and counts its cma_alloc calls. */
-	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/chunk_size", argv[optind]);
-	chunked = !heapctl_read_u64(path, &chunk) && chunk;
-	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/cma_calls", argv[optind]);
-	if (chunked)
-		heapctl_read_u64(path, &calls0);
-
-	fds = calloc(count, sizeof(*fds));
-	if (!fds)
-		return heapctl_fail("heapctl", ENOMEM, NULL);
-	for (i = 0; i < count; i++) {
-		struct dma_heap_allocation_data data = {
-			.len = len,
-			.fd_flags = O_RDWR | O_CLOEXEC,
-		};
-		double t0 = now_ms(), dt;
-
-		if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
-			ret = heapctl_fail(argv[optind], errno,
-					   errno == ENOMEM ? "the heap's area or quota is exhausted" : NULL);
-			break;
-		}
-		dt = now_ms() - t0;
-		total += dt;
-		if (!i || dt < best)
-			best = dt;
-		fds[i] = data.fd;
-		if (verify) {
-			int err = verify_buffer(data.fd, len);
-
-			if (err) {
-				ret = heapctl_fail("verify", -err, NULL);
-				i++;
-				break;
-			}
-		}
-		if (!hold) {
-			close(data.fd);
-			fds[i] = -1;
-		}
-	}
-	if (chunked)
-		heapctl_read_u64(path, &calls1);
-
-	heapctl_format_size(sz, sizeof(sz), len);
-	if (!ret) {
-		printf("allocated %lu x %s from %s: %.3f ms each (best %.3f ms)\n",
-		       count, sz, argv[optind], total / count, best);
-		if (chunked) {
-			heapctl_format_size(chunk_sz, sizeof(chunk_sz), chunk);
-			printf("layout: %" PRIu64 " chunks of %s per buffer, %" PRIu64
-			       " cma_alloc calls in all\n",
-			       (len + chunk - 1) / chunk, chunk_sz, calls1 - calls0);
-		}
-		if (verify)
-			printf("verify: zeroed, pattern written and read back\n");
-	}
-	if (hold && !ret)
-		sleep(hold);
-	while (i--)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
-	close(heap_fd);
-	return ret;
-}
+static bool warned;
 
 int heapctl_usage_error(const char *msg)
 {
 	fprintf(stderr, "heapctl: %s\n", msg);
-	return 2;
+	return EXIT_USAGE;
+}
+
+static void print_error(const char *what, int err, const char *hint)
+{
+	fprintf(stderr, "heapctl: %s: %s%s%s\n", what, strerror(err),
+		hint ? ": " : "", hint ? hint : "");
 }
 
 int heapctl_fail(const char *what, int err, const char *hint)
 {
-	fprintf(stderr, "%s: %s%s%s\n", what, strerror(err), hint ? ": " : "",
-		hint ? hint : "");
-	return 1;
+	print_error(what, err, hint);
+	return EXIT_FAIL;
+}
+
+int heapctl_failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("heapctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+void heapctl_warn(const char *what, int err, const char *hint)
+{
+	print_error(what, err, hint);
+	warned = true;
+}
+
+static const struct heapctl_hint generic_hints[] = {
+	{ NULL, EACCES, "run heapctl as root" },
+	{ NULL, EPERM, "run heapctl as root" },
+	{}
+};
+
+static const struct heapctl_hint open_hints[] = {
+	{ NULL, ENOENT, "no such attribute: is the chunk_heap module up to date?" },
+	{ NULL, EISDIR, "not an attribute file" },
+	{}
+};
+
+static const char *find_hint(const struct heapctl_hint *t, const char *attr, int err)
+{
+	for (; t->hint; t++)
+		if (t->err == err && (!t->attr || !strcmp(t->attr, attr)))
+			return t->hint;
+	return NULL;
+}
+
+const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,
+			 int err, bool at_open)
+{
+	const char *hint = at_open ? find_hint(open_hints, attr, err)
+				   : find_hint(table, attr, err);
+
+	return hint ? hint : find_hint(generic_hints, attr, err);
+}
+
+/* ---- output ---- */
+
+int heapctl_status(void)
+{
+	return warned ? EXIT_FAIL : EXIT_OK;
+}
+
+const char *heapctl_json_text(struct json_object *obj)
+{
+	return json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_SPACED |
+						   JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+int heapctl_output(struct json_object *obj, bool json,
+		   void (*text)(struct json_object *obj))
+{
+	if (json)
+		puts(heapctl_json_text(obj));
+	else
+		text(obj);
+	json_object_put(obj);
+	return heapctl_status();
+}
+
+const char *heapctl_jstr(struct json_object *obj, const char *key)
+{
+	struct json_object *val;
+
+	if (!json_object_object_get_ex(obj, key, &val) ||
+	    !json_object_is_type(val, json_type_string))
+		return NULL;
+	return json_object_get_string(val);
+}
+
+bool heapctl_ju64(struct json_object *obj, const char *key, uint64_t *v)
+{
+	struct json_object *val;
+
+	if (!json_object_object_get_ex(obj, key, &val) ||
+	    !json_object_is_type(val, json_type_int))
+		return false;
+	*v = json_object_get_uint64(val);
+	return true;
+}
+
+const char *heapctl_jtext(struct json_object *obj, const char *key, bool size,
+			  char *buf, size_t len)
+{
+	struct json_object *val;
+	uint64_t v;
+
+	if (!json_object_object_get_ex(obj, key, &val) || !val)
+		return "-";
+	switch (json_object_get_type(val)) {
+	case json_type_string:
+		return json_object_get_string(val);
+	case json_type_boolean:
+		return json_object_get_boolean(val) ? "yes" : "no";
+	case json_type_int:
+		v = json_object_get_uint64(val);
+		if (size)
+			heapctl_format_size(buf, len, v);
+		else
+			snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	default:
+		return "-";
+	}
+}
+
+struct table {
+	int ncols, nrows;
+	char **cells;
+};
+
+static void table_vadd(struct table *t, va_list ap)
+{
+	char **cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells));
+	int i;
+
+	if (!cells) {
+		perror("heapctl");
+		exit(EXIT_FAIL);
+	}
+	t->cells = cells;
+	cells += t->nrows++ * t->ncols;
+	for (i = 0; i < t->ncols; i++) {
+		cells[i] = strdup(va_arg(ap, const char *));
+		if (!cells[i]) {
+			perror("heapctl");
+			exit(EXIT_FAIL);
+		}
+	}
+}
+
+struct table *table_new(int ncols, ...)
+{
+	struct table *t = calloc(1, sizeof(*t));
+	va_list ap;
+
+	if (!t) {
+		perror("heapctl");
+		exit(EXIT_FAIL);
+	}
+	t->ncols = ncols;
+	va_start(ap, ncols);
+	table_vadd(t, ap);
+	va_end(ap);
+	return t;
+}
+
+void table_add(struct table *t, ...)
+{
+	va_list ap;
+
+	va_start(ap, t);
+	table_vadd(t, ap);
+	va_end(ap);
+}
+
+/* Print the rows with the columns aligned, then free the table. */
+void table_print(struct table *t)
+{
+	int width[16] = { 0 }, r, c, n;
+
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < t->ncols && c < 16; c++) {
+			n = strlen(t->cells[r * t->ncols + c]);
+			if (n > width[c])
+				width[c] = n;
+		}
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			const char *cell = t->cells[r * t->ncols + c];
+
+			if (c == t->ncols - 1)
+				printf("%s\n", cell);
+			else
+				printf("%-*s  ", c < 16 ? width[c] : 0, cell);
+		}
+	}
+	for (n = 0; n < t->nrows * t->ncols; n++)
+		free(t->cells[n]);
+	free(t->cells);
+	free(t);
+}
+
+/* ---- commands ---- */
+
+void heapctl_cmd_usage(const struct heapctl_cmd *cmd, FILE *f, bool full)
+{
+	fprintf(f, "usage: heapctl %s %s\n", cmd->name, cmd->synopsis);
+	if (full)
+		fprintf(f, "\n%s", cmd->help);
+}
+
+int heapctl_bad_usage(const struct heapctl_cmd *cmd)
+{
+	heapctl_cmd_usage(cmd, stderr, false);
+	fprintf(stderr, "Run 'heapctl %s --help' for more.\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+int heapctl_simple_args(const struct heapctl_cmd *cmd, int argc, char **argv,
+			bool *json, int min, int max)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, json ? "jh" : "h", json ? opts : opts + 1,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		default:
+			return heapctl_bad_usage(cmd);
+		}
+	}
+	if (argc - optind < min || argc - optind > max)
+		return heapctl_bad_usage(cmd);
+	return -1;
 }
 
 static void usage(FILE *f)
 {
+	size_t i;
+
 	fprintf(f,
 		"usage: heapctl [--root DIR] COMMAND [ARGS...]\n"
 		"\n"
-		"commands:\n"
-		"  alloc NAME SIZE   allocate dma-bufs from a heap and time them\n"
+		"Manage chunk_heap dma-buf heaps (/sys/kernel/config/chunk_heap).\n"
 		"\n"
-		"Run 'heapctl COMMAND --help' for a command's options.\n");
+		"commands:\n");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"options:\n"
+		"  --root DIR   prefix every path with DIR (also $HEAPCTL_ROOT), for tests\n"
+		"  -h, --help   this help\n"
+		"\n"
+		"Run 'heapctl COMMAND --help' for a command's options. Exit status: 0 on\n"
+		"success, 1 if an operation failed, 2 for a usage error.\n");
 }
 
 int main(int argc, char **argv)
 {
 	int argi = 1;
+	size_t i;
 
 	if (getenv("HEAPCTL_ROOT"))
-		root = getenv("HEAPCTL_ROOT");
+		heapctl_set_root(getenv("HEAPCTL_ROOT"));
 	while (argi < argc && argv[argi][0] == '-') {
 		if (!strcmp(argv[argi], "--root") && argi + 1 < argc) {
-			root = argv[argi + 1];
+			heapctl_set_root(argv[argi + 1]);
 			argi += 2;
+		} else if (!strncmp(argv[argi], "--root=", 7)) {
+			heapctl_set_root(argv[argi] + 7);
+			argi++;
 		} else if (!strcmp(argv[argi], "-h") || !strcmp(argv[argi], "--help")) {
 			usage(stdout);
-			return 0;
+			return EXIT_OK;
 		} else {
 			usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	if (argi >= argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[argi], "alloc"))
-		return cmd_alloc(argc - argi, argv + argi);
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[argi], commands[i].name))
+			return commands[i].fn(&commands[i], argc - argi, argv + argi);
 	fprintf(stderr, "heapctl: unknown command '%s'\n", argv[argi]);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }

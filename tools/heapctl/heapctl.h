@@ -5,14 +5,112 @@
 #ifndef HEAPCTL_H
 #define HEAPCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
 
 #define CONFIGFS_DIR	"/sys/kernel/config/chunk_heap"
 #define SYSFS_DIR	"/sys/kernel/chunk_heap"
+#define CMA_SYSFS_DIR	"/sys/kernel/mm/cma"
+#define CMA_DEBUGFS_DIR	"/sys/kernel/debug/cma"
+
+#define HEAPCTL_MAX_ORDER	18
+#define HEAPCTL_NAME_MAX	63
+
+/* Exit codes. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+/* ---- commands (heapctl.c) ---- */
+
+struct heapctl_cmd {
+	const char *name;
+	int (*fn)(const struct heapctl_cmd *cmd, int argc, char **argv);
+	const char *synopsis;	/* arguments, after "heapctl NAME " */
+	const char *summary;	/* one line, for "heapctl --help" */
+	const char *help;	/* the rest of "heapctl NAME --help" */
+};
+
+int cmd_list(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_show(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_enable(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_areas(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_numa(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv);
+
+/* Print "usage: heapctl NAME SYNOPSIS" and, if @full, the help text. */
+void heapctl_cmd_usage(const struct heapctl_cmd *cmd, FILE *f, bool full);
+
+/*
+ * Parse the options of a command that takes only -j/--json and -h/--help
+ * (@json NULL: only --help) and @min..@max arguments. Returns -1 to go on,
+ * with optind at the first argument, or the exit code to return.
+ */
+int heapctl_simple_args(const struct heapctl_cmd *cmd, int argc, char **argv,
+			bool *json, int min, int max);
+
+/* The exit code for a bad command line: print the usage and return 2. */
+int heapctl_bad_usage(const struct heapctl_cmd *cmd);
+
+/* ---- errors and output (heapctl.c) ---- */
+
+/* Errors: print and return the exit code (2 usage, 1 failure). */
+int heapctl_usage_error(const char *msg);
+int heapctl_fail(const char *what, int err, const char *hint);
+int heapctl_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* What an errno means for one file: a table ended by an empty entry. */
+struct heapctl_hint {
+	const char *attr;
+	int err;
+	const char *hint;
+};
+
+/*
+ * The hint for a failed write of @attr: from @table if the kernel refused
+ * the value, else (or if @table has none) a generic one; NULL if none.
+ * @at_open: the file could not even be opened.
+ */
+const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,
+			 int err, bool at_open);
+
+/* A file a read command could not read: print it, and exit 1 at the end. */
+void heapctl_warn(const char *what, int err, const char *hint);
+
+/* 1 if heapctl_warn() was called, else 0. */
+int heapctl_status(void);
+/* @obj as indented JSON text, valid until @obj changes or is dropped. */
+const char *heapctl_json_text(struct json_object *obj);
+/* Print @obj as JSON, or as text through @text, then drop it; the status. */
+int heapctl_output(struct json_object *obj, bool json,
+		   void (*text)(struct json_object *obj));
+
+/* Reading a json-c object built by heapctl; NULL or false when absent. */
+const char *heapctl_jstr(struct json_object *obj, const char *key);
+bool heapctl_ju64(struct json_object *obj, const char *key, uint64_t *val);
+/* The value of @key as text: a string, a number, a size ("64 KiB"), or "-". */
+const char *heapctl_jtext(struct json_object *obj, const char *key, bool size,
+			  char *buf, size_t len);
+
+/* Text tables with aligned columns. */
+struct table;
+struct table *table_new(int ncols, ...);
+void table_add(struct table *t, ...);
+void table_print(struct table *t);
+
+/* ---- files (sysfs.c) ---- */
 
 /* Paths: every path is prefixed by --root (or $HEAPCTL_ROOT). */
 const char *heapctl_root(void);
+void heapctl_set_root(const char *root);
 void heapctl_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -20,12 +118,100 @@ void heapctl_path(char *buf, size_t size, const char *fmt, ...)
 int heapctl_read(const char *path, char *buf, size_t size);
 int heapctl_read_u64(const char *path, uint64_t *val);
 
+/*
+ * Write @val and a newline in one write(); 0 or -errno. *@at_open tells
+ * whether the file could not be opened (a missing attribute) or the write
+ * itself failed (the kernel refused the value).
+ */
+int heapctl_write(const char *path, const char *val, bool *at_open);
+
+/* The entries of a directory, sorted, without "." and ".."; NULL-ended. */
+int heapctl_list_dir(const char *path, char ***names);
+void heapctl_free_list(char **names);
+
+bool heapctl_is_dir(const char *path);
+
+/* mkdir and rmdir of a configfs heap directory; 0 or -errno. */
+int heapctl_mkdir(const char *path);
+int heapctl_rmdir(const char *path);
+
+/* ---- parsing (parse.c) ---- */
+
 /* Sizes: "65536", "64K", "24M", "1G" (also "64KiB"); 0 or -EINVAL/-ERANGE. */
 int heapctl_parse_size(const char *s, uint64_t *bytes);
 void heapctl_format_size(char *buf, size_t size, uint64_t bytes);
 
-/* Errors: print and return the exit code (2 usage, 1 failure). */
-int heapctl_usage_error(const char *msg);
-int heapctl_fail(const char *what, int err, const char *hint);
+/* A decimal chunk order 0..18; 0 or -EINVAL/-ERANGE. */
+int heapctl_parse_order(const char *s, unsigned int *order);
+/* A chunk size, a power of two of at least a page, as an order. */
+int heapctl_size_to_order(uint64_t size, unsigned int *order);
+uint64_t heapctl_page_size(void);
+
+/* Heap names: 1 to 63 characters from [A-Za-z0-9._-], not "." or "..". */
+bool heapctl_valid_name(const char *name);
+/* CMA area names: 1 to 63 printable characters without white space. */
+bool heapctl_valid_area(const char *name);
+
+/* NUMA policies: the words a heap or the module (global) takes. */
+extern const char *const heapctl_heap_policies[];
+extern const char *const heapctl_global_policies[];
+bool heapctl_valid_policy(const char *const *policies, const char *word);
+/* "[off] local bind" -> "off" in @buf (a word without brackets as is). */
+int heapctl_parse_bracket(const char *s, char *buf, size_t size);
+/* The words of "[off] local bind" as a json-c array of strings. */
+struct json_object *heapctl_bracket_words(const char *s);
+
+/*
+ * The module's global NUMA policy (cmd_system.c): the selected word, and
+ * if @words, all of them as a json-c array; 0 or -errno.
+ */
+int heapctl_global_policy(char *word, size_t size, struct json_object **words);
+/* Set it; 0, or print why not and return 1. */
+int heapctl_set_global_policy(const char *policy);
+
+/* ---- heaps (heap.c) ---- */
+
+/* Which attributes heap_to_json() reads. */
+#define HEAP_LIST	(1 << 0)	/* heapctl list */
+#define HEAP_SHOW	(1 << 1)	/* heapctl show */
+#define HEAP_SAVE	(1 << 2)	/* heapctl save, restore */
+
+void heap_path(char *buf, size_t size, const char *name, const char *attr);
+/* The heap's directory exists; else print why not and return 1. */
+int heap_check(const char *name);
+/* The names of all heaps, sorted; 0 or an exit code after an error. */
+int heap_names(char ***names);
+/* The heap's attributes in @mask as a json-c object, "name" first. */
+struct json_object *heap_to_json(const char *name, unsigned int mask);
+/* Print a heap object from heap_to_json(..., HEAP_SHOW) as text. */
+void heap_print(struct json_object *heap);
+
+/* Write one attribute; on failure print the file, reason and a hint. */
+int heap_write(const char *name, const char *attr, const char *val);
+/* rmdir the heap; 0 or an exit code. */
+int heap_rmdir(const char *name);
+
+/* The configuration heapctl create and restore apply; absent = keep. */
+struct heap_config {
+	const char *cma_area;		/* NULL: keep */
+	int chunk_order;		/* < 0: keep */
+	bool has_max;
+	uint64_t max_bytes;
+	const char *numa_policy;	/* NULL: keep */
+	int enable;			/* < 0: keep, else 0/1 */
+};
+
+/*
+ * Make heap @name (mkdir) and apply @cfg; on failure remove what was made.
+ * Returns 0 or an exit code.
+ */
+int heap_create(const char *name, const struct heap_config *cfg);
+/*
+ * Apply @cfg to the existing heap @name whose current configuration is
+ * @cur (from heap_to_json(..., HEAP_SAVE)), disabling it first if the
+ * area, order or policy change. Returns 0 or an exit code.
+ */
+int heap_apply(const char *name, const struct heap_config *cfg,
+	       struct json_object *cur);
 
 #endif /* HEAPCTL_H */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapctl alloc: allocate dma-bufs from /dev/dma_heap/<name>, time them
+ * and, for a chunk heap, count the cma_alloc() calls they took.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+
+#include "heapctl.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Map @fd, check it reads as zeroes, then write and read back a pattern. */
+static int verify_buffer(int fd, uint64_t len)
+{
+	struct dma_buf_sync sync = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
+	uint64_t *p, i, n = len / sizeof(*p);
+	int ret = 0;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (p[i]) {
+			fprintf(stderr, "heapctl: byte %" PRIu64 " is not zero\n",
+				i * sizeof(*p));
+			ret = -EIO;
+			goto out;
+		}
+	for (i = 0; i < n; i++)
+		p[i] = i ^ 0x5a5a5a5a5a5a5a5aULL;
+	for (i = 0; i < n; i++)
+		if (p[i] != (i ^ 0x5a5a5a5a5a5a5a5aULL)) {
+			ret = -EIO;
+			goto out;
+		}
+	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
+	if (ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0)
+		ret = -errno;
+out:
+	munmap(p, len);
+	return ret;
+}
+
+static const char *alloc_hint(int err)
+{
+	switch (err) {
+	case ENOMEM:
+		return "the heap's area or quota is exhausted";
+	case ENODEV:
+		return "the heap is disabled, or was removed";
+	case EINVAL:
+		return "the size is too large";
+	default:
+		return NULL;
+	}
+}
+
+int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "hold", required_argument, NULL, 'H' },
+		{ "verify", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char path[PATH_MAX], sz[32], chunk_sz[32];
+	uint64_t len, chunk = 0, calls0 = 0, calls1 = 0;
+	unsigned long count = 1, hold = 0, i;
+	double total = 0, best = 0;
+	bool verify = false, held = false, chunked;
+	int opt, heap_fd, *fds, ret = 0;
+	char *end;
+
+	while ((opt = getopt_long(argc, argv, "c:H:vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			count = strtoul(optarg, &end, 10);
+			if (*end || !count || count > 65536)
+				return heapctl_usage_error("--count takes 1 to 65536");
+			break;
+		case 'H':
+			hold = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end)
+				return heapctl_usage_error("--hold takes seconds");
+			held = true;
+			break;
+		case 'v':
+			verify = true;
+			break;
+		case 'h':
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		default:
+			return heapctl_bad_usage(cmd);
+		}
+	}
+	if (argc - optind != 2)
+		return heapctl_bad_usage(cmd);
+	if (heapctl_parse_size(argv[optind + 1], &len) || !len)
+		return heapctl_usage_error("SIZE must be a positive size such as 64K, 24M or 1G");
+
+	heapctl_path(path, sizeof(path), "/dev/dma_heap/%s", argv[optind]);
+	heap_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (heap_fd < 0)
+		return heapctl_fail(path, errno, NULL);
+
+	/* A chunk heap tells its chunk size and counts its cma_alloc calls. */
+	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/chunk_size", argv[optind]);
+	chunked = !heapctl_read_u64(path, &chunk) && chunk;
+	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/cma_calls", argv[optind]);
+	if (chunked)
+		heapctl_read_u64(path, &calls0);
+
+	fds = calloc(count, sizeof(*fds));
+	if (!fds)
+		return heapctl_fail("heapctl", ENOMEM, NULL);
+	for (i = 0; i < count; i++) {
+		struct dma_heap_allocation_data data = {
+			.len = len,
+			.fd_flags = O_RDWR | O_CLOEXEC,
+		};
+		double t0 = now_ms(), dt;
+
+		if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
+			ret = heapctl_fail(argv[optind], errno, alloc_hint(errno));
+			break;
+		}
+		dt = now_ms() - t0;
+		total += dt;
+		if (!i || dt < best)
+			best = dt;
+		fds[i] = data.fd;
+		if (verify) {
+			int err = verify_buffer(data.fd, len);
+
+			if (err) {
+				ret = heapctl_fail("verify", -err, NULL);
+				i++;
+				break;
+			}
+		}
+		if (!held) {
+			close(data.fd);
+			fds[i] = -1;
+		}
+	}
+	if (chunked)
+		heapctl_read_u64(path, &calls1);
+
+	heapctl_format_size(sz, sizeof(sz), len);
+	if (!ret) {
+		printf("allocated %lu x %s from %s: %.3f ms each (best %.3f ms)\n",
+		       count, sz, argv[optind], total / count, best);
+		if (chunked) {
+			heapctl_format_size(chunk_sz, sizeof(chunk_sz), chunk);
+			printf("layout: %" PRIu64 " chunks of %s per buffer, %" PRIu64
+			       " cma_alloc calls in all\n",
+			       (len + chunk - 1) / chunk, chunk_sz, calls1 - calls0);
+		}
+		if (verify)
+			printf("verify: zeroed, pattern written and read back\n");
+	}
+	if (held && !ret)
+		sleep(hold);
+	while (i--)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	close(heap_fd);
+	return ret;
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapctl list, show, create, enable, disable and destroy.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapctl.h"
+
+static int heap_name_arg(const char *name)
+{
+	char msg[160];
+
+	if (heapctl_valid_name(name))
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "'%.70s' is not a heap name: 1 to 63 characters from [A-Za-z0-9._-]", name);
+	return heapctl_usage_error(msg);
+}
+
+static void list_print(struct json_object *obj)
+{
+	struct json_object *heaps = json_object_object_get(obj, "heaps");
+	size_t i, n = json_object_array_length(heaps);
+	struct table *t;
+
+	if (!n) {
+		puts("no heaps");
+		return;
+	}
+	t = table_new(6, "NAME", "AREA", "CHUNK", "STATE", "BYTES", "BUFFERS");
+	for (i = 0; i < n; i++) {
+		struct json_object *h = json_object_array_get_idx(heaps, i), *en;
+		char area[8], chunk[32], bytes[32], buffers[32];
+		const char *state = "-";
+
+		if (json_object_object_get_ex(h, "enabled", &en) && en)
+			state = json_object_get_boolean(en) ? "enabled" : "disabled";
+		table_add(t, heapctl_jstr(h, "name"),
+			  heapctl_jtext(h, "cma_area", false, area, sizeof(area)),
+			  heapctl_jtext(h, "chunk_size", true, chunk, sizeof(chunk)),
+			  state,
+			  heapctl_jtext(h, "bytes", true, bytes, sizeof(bytes)),
+			  heapctl_jtext(h, "buffers", false, buffers, sizeof(buffers)));
+	}
+	table_print(t);
+}
+
+int cmd_list(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	struct json_object *obj, *heaps;
+	bool json = false;
+	char **names;
+	int ret, i;
+
+	ret = heapctl_simple_args(cmd, argc, argv, &json, 0, 0);
+	if (ret >= 0)
+		return ret;
+	if (heap_names(&names))
+		return EXIT_FAIL;
+	obj = json_object_new_object();
+	heaps = json_object_new_array();
+	for (i = 0; names[i]; i++)
+		json_object_array_add(heaps, heap_to_json(names[i], HEAP_LIST));
+	json_object_object_add(obj, "heaps", heaps);
+	heapctl_free_list(names);
+	return heapctl_output(obj, json, list_print);
+}
+
+int cmd_show(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	bool json = false;
+	const char *name;
+	int ret;
+
+	ret = heapctl_simple_args(cmd, argc, argv, &json, 1, 1);
+	if (ret >= 0)
+		return ret;
+	name = argv[optind];
+	ret = heap_name_arg(name);
+	if (!ret)
+		ret = heap_check(name);
+	if (ret)
+		return ret;
+	return heapctl_output(heap_to_json(name, HEAP_SHOW), json, heap_print);
+}
+
+int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "area", required_argument, NULL, 'a' },
+		{ "order", required_argument, NULL, 'o' },
+		{ "chunk-size", required_argument, NULL, 'c' },
+		{ "max", required_argument, NULL, 'm' },
+		{ "numa-policy", required_argument, NULL, 'p' },
+		{ "enable", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct heap_config cfg = { .chunk_order = -1, .enable = -1 };
+	char chunk[32], msg[128];
+	unsigned int order;
+	const char *name;
+	uint64_t size;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "a:o:c:m:p:eh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			if (!heapctl_valid_area(optarg))
+				return heapctl_usage_error("--area takes a CMA area name (see heapctl areas)");
+			cfg.cma_area = optarg;
+			break;
+		case 'o':
+			if (cfg.chunk_order >= 0)
+				return heapctl_usage_error("give one --order or --chunk-size");
+			if (heapctl_parse_order(optarg, &order))
+				return heapctl_usage_error("--order takes 0 to 18");
+			cfg.chunk_order = order;
+			break;
+		case 'c':
+			if (cfg.chunk_order >= 0)
+				return heapctl_usage_error("give one --order or --chunk-size");
+			if (heapctl_parse_size(optarg, &size) || heapctl_size_to_order(size, &order)) {
+				heapctl_format_size(chunk, sizeof(chunk),
+						    heapctl_page_size() << HEAPCTL_MAX_ORDER);
+				snprintf(msg, sizeof(msg),
+					 "--chunk-size takes a power of two from %llu to %s",
+					 (unsigned long long)heapctl_page_size(), chunk);
+				return heapctl_usage_error(msg);
+			}
+			cfg.chunk_order = order;
+			break;
+		case 'm':
+			if (heapctl_parse_size(optarg, &cfg.max_bytes))
+				return heapctl_usage_error("--max takes a size such as 24M or 1G (0: no limit)");
+			cfg.has_max = true;
+			break;
+		case 'p':
+			if (!heapctl_valid_policy(heapctl_heap_policies, optarg))
+				return heapctl_usage_error("--numa-policy takes default, off, local, bind or interleave");
+			cfg.numa_policy = optarg;
+			break;
+		case 'e':
+			cfg.enable = 1;
+			break;
+		case 'h':
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		default:
+			return heapctl_bad_usage(cmd);
+		}
+	}
+	if (argc - optind != 1)
+		return heapctl_bad_usage(cmd);
+	name = argv[optind];
+	ret = heap_name_arg(name);
+	if (ret)
+		return ret;
+	if (!cfg.cma_area)
+		return heapctl_usage_error("create needs --area");
+	if (cfg.chunk_order < 0)
+		return heapctl_usage_error("create needs --order or --chunk-size");
+
+	ret = heap_create(name, &cfg);
+	if (ret)
+		return ret;
+	heapctl_format_size(chunk, sizeof(chunk), heapctl_page_size() << cfg.chunk_order);
+	printf("created %s: %s chunks (order %d) from %s, %s\n", name, chunk,
+	       cfg.chunk_order, cfg.cma_area, cfg.enable == 1 ? "enabled" : "disabled");
+	return EXIT_OK;
+}
+
+/* heapctl enable NAME, heapctl disable NAME. */
+int cmd_enable(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	bool on = !strcmp(cmd->name, "enable");
+	const char *name;
+	int ret;
+
+	ret = heapctl_simple_args(cmd, argc, argv, NULL, 1, 1);
+	if (ret >= 0)
+		return ret;
+	name = argv[optind];
+	ret = heap_name_arg(name);
+	if (!ret)
+		ret = heap_check(name);
+	if (!ret)
+		ret = heap_write(name, "enable", on ? "1" : "0");
+	if (ret)
+		return ret;
+	printf("%s: %s\n", name, on ? "enabled" : "disabled");
+	return EXIT_OK;
+}
+
+int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	char path[PATH_MAX];
+	uint64_t buffers = 0;
+	const char *name;
+	int ret;
+
+	ret = heapctl_simple_args(cmd, argc, argv, NULL, 1, 1);
+	if (ret >= 0)
+		return ret;
+	name = argv[optind];
+	ret = heap_name_arg(name);
+	if (!ret)
+		ret = heap_check(name);
+	if (ret)
+		return ret;
+	heap_path(path, sizeof(path), name, "buffers");
+	heapctl_read_u64(path, &buffers);
+	ret = heap_rmdir(name);
+	if (ret)
+		return ret;
+	printf("destroyed %s\n", name);
+	if (buffers)
+		printf("%llu live buffers keep their chunks until they are released\n",
+		       (unsigned long long)buffers);
+	return EXIT_OK;
+}

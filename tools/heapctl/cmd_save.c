@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapctl save and restore: the heap configuration as JSON, in the style
+ * of nvmetcli:
+ *
+ *	{"heaps": [{"name": ..., "cma_area": ..., "chunk_order": ...,
+ *		    "max_bytes": ..., "numa_policy": ..., "enabled": ...}],
+ *	 "numa_policy": ...}
+ *
+ * A key that is absent or null is left as it is by restore.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapctl.h"
+
+int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	struct json_object *obj, *heaps;
+	const char *file = NULL;
+	char **names, word[32];
+	int ret, i, err;
+	FILE *f = stdout;
+
+	ret = heapctl_simple_args(cmd, argc, argv, NULL, 0, 1);
+	if (ret >= 0)
+		return ret;
+	if (optind < argc && strcmp(argv[optind], "-"))
+		file = argv[optind];
+	if (heap_names(&names))
+		return EXIT_FAIL;
+
+	obj = json_object_new_object();
+	heaps = json_object_new_array();
+	for (i = 0; names[i]; i++)
+		json_object_array_add(heaps, heap_to_json(names[i], HEAP_SAVE));
+	heapctl_free_list(names);
+	json_object_object_add(obj, "heaps", heaps);
+	err = heapctl_global_policy(word, sizeof(word), NULL);
+	if (err && err != -ENOENT)
+		heapctl_warn(SYSFS_DIR "/numa_policy", -err, NULL);
+	json_object_object_add(obj, "numa_policy", err ? NULL : json_object_new_string(word));
+
+	if (file) {
+		f = fopen(file, "w");
+		if (!f) {
+			json_object_put(obj);
+			return heapctl_fail(file, errno, NULL);
+		}
+	}
+	fprintf(f, "%s\n", heapctl_json_text(obj));
+	json_object_put(obj);
+	if (file && fclose(f))
+		return heapctl_fail(file, errno, NULL);
+	if (!file && fflush(stdout))
+		return heapctl_fail("stdout", errno, NULL);
+	return heapctl_status();
+}
+
+/* ---- restore ---- */
+
+struct saved_heap {
+	const char *name;
+	struct json_object *obj;
+	struct heap_config cfg;
+	struct json_object *cur;	/* the heap as it is, or NULL */
+};
+
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t n = 0, size = 0;
+	char *buf = NULL, *nbuf;
+
+	do {
+		if (size - n < 4096) {
+			size = size ? size * 2 : 8192;
+			nbuf = realloc(buf, size);
+			if (!nbuf) {
+				free(buf);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nbuf;
+		}
+		n += fread(buf + n, 1, size - n - 1, f);
+	} while (!feof(f) && !ferror(f));
+	if (ferror(f)) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static struct json_object *parse_file(const char *file)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	FILE *f = stdin;
+	size_t len;
+	char *buf;
+
+	if (strcmp(file, "-")) {
+		f = fopen(file, "r");
+		if (!f) {
+			heapctl_fail(file, errno, NULL);
+			return NULL;
+		}
+	}
+	buf = read_all(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (!buf) {
+		heapctl_fail(file, errno, NULL);
+		return NULL;
+	}
+	tok = json_tokener_new();
+	obj = json_tokener_parse_ex(tok, buf, len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue)
+		jerr = json_tokener_error_parse_eof;
+	else if (jerr == json_tokener_success &&
+		 buf[json_tokener_get_parse_end(tok) + strspn(buf + json_tokener_get_parse_end(tok),
+							      " \t\r\n")])
+		jerr = json_tokener_error_parse_unexpected;
+	if (jerr != json_tokener_success) {
+		heapctl_failf("%s: not valid JSON: %s", file, json_tokener_error_desc(jerr));
+		json_object_put(obj);
+		obj = NULL;
+	}
+	json_tokener_free(tok);
+	free(buf);
+	return obj;
+}
+
+/* Check one key of a saved heap and put it in @h->cfg; 0 or an error text. */
+static const char *check_key(struct saved_heap *h, const char *key, struct json_object *val)
+{
+	const char *s;
+	int64_t v;
+
+	if (!strcmp(key, "name"))
+		return NULL;	/* checked by the caller */
+	if (!val)
+		return NULL;	/* null: keep */
+	if (!strcmp(key, "cma_area")) {
+		s = json_object_get_string(val);
+		if (!json_object_is_type(val, json_type_string) || !heapctl_valid_area(s))
+			return "cma_area must be a CMA area name";
+		h->cfg.cma_area = s;
+	} else if (!strcmp(key, "chunk_order")) {
+		v = json_object_get_int64(val);
+		if (!json_object_is_type(val, json_type_int) || v < 0 || v > HEAPCTL_MAX_ORDER)
+			return "chunk_order must be a number from 0 to 18";
+		h->cfg.chunk_order = v;
+	} else if (!strcmp(key, "max_bytes")) {
+		/* json-c reads numbers above INT64_MAX as unsigned. */
+		if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) < 0)
+			return "max_bytes must be a number of bytes";
+		h->cfg.has_max = true;
+		h->cfg.max_bytes = json_object_get_uint64(val);
+	} else if (!strcmp(key, "numa_policy")) {
+		s = json_object_get_string(val);
+		if (!json_object_is_type(val, json_type_string) ||
+		    !heapctl_valid_policy(heapctl_heap_policies, s))
+			return "numa_policy must be default, off, local, bind or interleave";
+		h->cfg.numa_policy = s;
+	} else if (!strcmp(key, "enabled")) {
+		if (!json_object_is_type(val, json_type_boolean))
+			return "enabled must be true or false";
+		h->cfg.enable = json_object_get_boolean(val);
+	} else {
+		return "unknown key";
+	}
+	return NULL;
+}
+
+/* Check the whole file before anything changes; 0 or an exit code. */
+static int check_file(const char *file, struct json_object *obj, struct saved_heap **heapsp,
+		      size_t *nheaps, const char **policy)
+{
+	struct json_object *heaps = NULL, *val;
+	struct saved_heap *v;
+	const char *err;
+	size_t i, j, n;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return heapctl_failf("%s: not a JSON object", file);
+	*policy = NULL;
+	json_object_object_foreach(obj, key, tval) {
+		if (!strcmp(key, "heaps") && json_object_is_type(tval, json_type_array)) {
+			heaps = tval;
+		} else if (!strcmp(key, "numa_policy") &&
+			   (!tval || heapctl_valid_policy(heapctl_global_policies,
+							  json_object_get_string(tval)))) {
+			*policy = tval ? json_object_get_string(tval) : NULL;
+		} else if (!strcmp(key, "heaps") || !strcmp(key, "numa_policy")) {
+			return heapctl_failf("%s: %s must be %s", file, key,
+					     !strcmp(key, "heaps") ? "an array" :
+					     "off, local, bind or interleave");
+		} else {
+			return heapctl_failf("%s: unknown key \"%s\"", file, key);
+		}
+	}
+	n = heaps ? json_object_array_length(heaps) : 0;
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return heapctl_fail("heapctl", ENOMEM, NULL);
+	for (i = 0; i < n; i++) {
+		struct saved_heap *h = &v[i];
+
+		h->obj = json_object_array_get_idx(heaps, i);
+		h->cfg = (struct heap_config){ .chunk_order = -1, .enable = -1 };
+		if (!json_object_is_type(h->obj, json_type_object)) {
+			err = "not an object";
+			goto bad;
+		}
+		if (!json_object_object_get_ex(h->obj, "name", &val) ||
+		    !json_object_is_type(val, json_type_string) ||
+		    !heapctl_valid_name(json_object_get_string(val))) {
+			err = "name must be a heap name: 1 to 63 characters from [A-Za-z0-9._-]";
+			goto bad;
+		}
+		h->name = json_object_get_string(val);
+		for (j = 0; j < i; j++)
+			if (!strcmp(v[j].name, h->name)) {
+				err = "the name is given twice";
+				goto bad;
+			}
+		json_object_object_foreach(h->obj, hkey, hval) {
+			err = check_key(h, hkey, hval);
+			if (err) {
+				heapctl_failf("%s: heaps[%zu] (%s): %s: %s", file, i, h->name,
+					      hkey, err);
+				free(v);
+				return EXIT_FAIL;
+			}
+		}
+	}
+	*heapsp = v;
+	*nheaps = n;
+	return 0;
+bad:
+	heapctl_failf("%s: heaps[%zu]: %s", file, i, err);
+	free(v);
+	return EXIT_FAIL;
+}
+
+static bool same_value(struct json_object *a, struct json_object *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (json_object_get_type(a) != json_object_get_type(b))
+		return false;
+	switch (json_object_get_type(a)) {
+	case json_type_int:
+		return json_object_get_uint64(a) == json_object_get_uint64(b);
+	case json_type_boolean:
+		return json_object_get_boolean(a) == json_object_get_boolean(b);
+	case json_type_string:
+		return !strcmp(json_object_get_string(a), json_object_get_string(b));
+	default:
+		return false;
+	}
+}
+
+/*
+ * Where the heap as it is differs from the saved one, as "chunk_order is
+ * 5, saved 4; ..." in @buf; false if it does not.
+ */
+static bool heap_differs(const struct saved_heap *h, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	json_object_object_foreach(h->obj, key, val) {
+		struct json_object *cur = NULL;
+
+		if (!val || !strcmp(key, "name"))
+			continue;
+		json_object_object_get_ex(h->cur, key, &cur);
+		if (same_value(val, cur))
+			continue;
+		if (n < size)
+			n += snprintf(buf + n, size - n, "%s%s is %s, saved %s", n ? "; " : "",
+				      key, json_object_to_json_string(cur),
+				      json_object_to_json_string(val));
+	}
+	return buf[0];
+}
+
+static int restore_policy(const char *policy)
+{
+	char word[32];
+
+	if (!policy)
+		return 0;
+	if (!heapctl_global_policy(word, sizeof(word), NULL) && !strcmp(word, policy)) {
+		printf("numa_policy: unchanged (%s)\n", policy);
+		return 0;
+	}
+	if (heapctl_set_global_policy(policy))
+		return EXIT_FAIL;
+	printf("numa_policy: set to %s\n", policy);
+	return 0;
+}
+
+int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct saved_heap *heaps = NULL;
+	struct json_object *obj;
+	const char *file, *policy = NULL;
+	char diff[512], path[PATH_MAX];
+	bool force = false, refused = false;
+	size_t i, n = 0;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			force = true;
+			break;
+		case 'h':
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		default:
+			return heapctl_bad_usage(cmd);
+		}
+	}
+	if (argc - optind != 1)
+		return heapctl_bad_usage(cmd);
+	file = argv[optind];
+	obj = parse_file(file);
+	if (!obj)
+		return EXIT_FAIL;
+	ret = check_file(file, obj, &heaps, &n, &policy);
+	if (ret)
+		goto out_put;
+	ret = heap_names(NULL);
+	if (ret)
+		goto out;
+
+	/* Find out what exists and refuse, before changing anything. */
+	for (i = 0; i < n; i++) {
+		heap_path(path, sizeof(path), heaps[i].name, NULL);
+		if (!heapctl_is_dir(path))
+			continue;
+		heaps[i].cur = heap_to_json(heaps[i].name, HEAP_SAVE);
+		if (heap_differs(&heaps[i], diff, sizeof(diff)) && !force) {
+			heapctl_failf("heap %s exists with other settings (%s); use --force to rewrite it",
+				      heaps[i].name, diff);
+			refused = true;
+		}
+	}
+	ret = refused ? EXIT_FAIL : restore_policy(policy);
+	for (i = 0; i < n && !ret; i++) {
+		struct saved_heap *h = &heaps[i];
+
+		if (!h->cur) {
+			ret = heap_create(h->name, &h->cfg);
+			if (!ret)
+				printf("%s: created\n", h->name);
+		} else if (!heap_differs(h, diff, sizeof(diff))) {
+			printf("%s: unchanged\n", h->name);
+		} else {
+			ret = heap_apply(h->name, &h->cfg, h->cur);
+			if (!ret)
+				printf("%s: rewritten (%s)\n", h->name, diff);
+		}
+	}
+	if (!ret)
+		ret = heapctl_status();
+out:
+	for (i = 0; i < n; i++)
+		json_object_put(heaps[i].cur);
+	free(heaps);
+out_put:
+	json_object_put(obj);
+	return ret;
+}

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapctl areas and numa: the CMA areas and the module's global NUMA
+ * policy.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapctl.h"
+
+static const struct heapctl_hint numa_hints[] = {
+	{ "numa_policy", EINVAL, "use one of off, local, bind, interleave" },
+	{ "numa_policy", ENOENT, "chunk_heap is not loaded" },
+	{}
+};
+
+/* An area object by name in @areas, or NULL. */
+static struct json_object *find_area(struct json_object *areas, const char *name)
+{
+	size_t i, n = json_object_array_length(areas);
+
+	for (i = 0; i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(areas, i);
+
+		if (!strcmp(heapctl_jstr(a, "name"), name))
+			return a;
+	}
+	return NULL;
+}
+
+static struct json_object *new_area(struct json_object *areas, const char *name)
+{
+	struct json_object *a = json_object_new_object();
+
+	json_object_object_add(a, "name", json_object_new_string(name));
+	json_object_object_add(a, "node", NULL);
+	json_object_object_add(a, "size", NULL);
+	json_object_object_add(a, "free", NULL);
+	json_object_array_add(areas, a);
+	return a;
+}
+
+/* The module's areas file: lines "<name> <node> <size_bytes>". */
+static void read_module_areas(struct json_object *areas)
+{
+	char path[PATH_MAX], buf[8192], name[64], extra, *line, *save = NULL;
+	unsigned long long size;
+	struct json_object *a;
+	int node, err;
+
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/areas");
+	err = heapctl_read(path, buf, sizeof(buf));
+	if (err) {
+		if (err != -ENOENT)
+			heapctl_warn(path, -err, NULL);
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%63s %d %llu %c", name, &node, &size, &extra) != 3) {
+			heapctl_warn(path, EINVAL, "unexpected content");
+			return;
+		}
+		a = find_area(areas, name);
+		if (!a)
+			a = new_area(areas, name);
+		json_object_object_add(a, "node", node < 0 ? NULL : json_object_new_int(node));
+		json_object_object_add(a, "size", json_object_new_uint64(size));
+	}
+}
+
+/* Free space from debugfs: count - used pages; null without debugfs. */
+static void read_free(struct json_object *a)
+{
+	const char *name = heapctl_jstr(a, "name");
+	uint64_t count, used, page = heapctl_page_size();
+	char path[PATH_MAX];
+	int err;
+
+	heapctl_path(path, sizeof(path), CMA_DEBUGFS_DIR "/%s/count", name);
+	err = heapctl_read_u64(path, &count);
+	if (!err) {
+		heapctl_path(path, sizeof(path), CMA_DEBUGFS_DIR "/%s/used", name);
+		err = heapctl_read_u64(path, &used);
+	}
+	if (err == -ENOENT || err == -EACCES)
+		return;
+	if (!err && used > count)
+		err = -EINVAL;
+	if (err) {
+		heapctl_warn(path, -err, err == -EINVAL ? "unexpected content" : NULL);
+		return;
+	}
+	json_object_object_add(a, "free", json_object_new_uint64((count - used) * page));
+	/* Without the module, debugfs still knows the size. */
+	if (!json_object_object_get(a, "size"))
+		json_object_object_add(a, "size", json_object_new_uint64(count * page));
+}
+
+static int cmp_areas(const void *x, const void *y)
+{
+	struct json_object *const *a = x, *const *b = y;
+
+	return strcmp(heapctl_jstr(*a, "name"), heapctl_jstr(*b, "name"));
+}
+
+static void areas_print(struct json_object *obj)
+{
+	struct json_object *areas = json_object_object_get(obj, "areas");
+	size_t i, n = json_object_array_length(areas);
+	struct table *t;
+
+	if (!n) {
+		puts("no CMA areas");
+		return;
+	}
+	t = table_new(4, "AREA", "NODE", "SIZE", "FREE");
+	for (i = 0; i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(areas, i);
+		char node[16], size[32], free[32];
+
+		table_add(t, heapctl_jstr(a, "name"),
+			  heapctl_jtext(a, "node", false, node, sizeof(node)),
+			  heapctl_jtext(a, "size", true, size, sizeof(size)),
+			  heapctl_jtext(a, "free", true, free, sizeof(free)));
+	}
+	table_print(t);
+}
+
+int cmd_areas(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	struct json_object *obj, *areas;
+	char path[PATH_MAX], **names;
+	bool json = false;
+	int ret, err, i;
+	size_t n;
+
+	ret = heapctl_simple_args(cmd, argc, argv, &json, 0, 0);
+	if (ret >= 0)
+		return ret;
+
+	areas = json_object_new_array();
+	read_module_areas(areas);
+	/* The kernel's own directories list every area. */
+	heapctl_path(path, sizeof(path), CMA_SYSFS_DIR);
+	err = heapctl_list_dir(path, &names);
+	if (err && (err != -ENOENT || !json_object_array_length(areas))) {
+		json_object_put(areas);
+		return heapctl_fail(path, -err, err == -ENOENT ?
+				    "this kernel has no CMA areas (CONFIG_CMA)" : NULL);
+	}
+	for (i = 0; !err && names[i]; i++)
+		if (!find_area(areas, names[i]))
+			new_area(areas, names[i]);
+	if (!err)
+		heapctl_free_list(names);
+	json_object_array_sort(areas, cmp_areas);
+	n = json_object_array_length(areas);
+	for (i = 0; (size_t)i < n; i++)
+		read_free(json_object_array_get_idx(areas, i));
+
+	obj = json_object_new_object();
+	json_object_object_add(obj, "areas", areas);
+	return heapctl_output(obj, json, areas_print);
+}
+
+int heapctl_global_policy(char *word, size_t size, struct json_object **words)
+{
+	char path[PATH_MAX], buf[256];
+	int err;
+
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/numa_policy");
+	err = heapctl_read(path, buf, sizeof(buf));
+	if (!err && heapctl_parse_bracket(buf, word, size))
+		err = -EINVAL;
+	if (!err && words)
+		*words = heapctl_bracket_words(buf);
+	return err;
+}
+
+int heapctl_set_global_policy(const char *policy)
+{
+	char path[PATH_MAX];
+	bool at_open;
+	int err;
+
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/numa_policy");
+	err = heapctl_write(path, policy, &at_open);
+	if (!err)
+		return 0;
+	/* A missing file means a missing module, not a bad attribute. */
+	return heapctl_fail(path, -err, heapctl_hint(numa_hints, "numa_policy", -err,
+						     at_open && err != -ENOENT));
+}
+
+static struct json_object *numa_to_json(void)
+{
+	struct json_object *obj, *words = NULL;
+	char path[PATH_MAX], word[32];
+	uint64_t active;
+	int err;
+
+	err = heapctl_global_policy(word, sizeof(word), &words);
+	if (err) {
+		heapctl_path(path, sizeof(path), SYSFS_DIR "/numa_policy");
+		heapctl_fail(path, -err, err == -EINVAL ? "unexpected content" :
+			     heapctl_hint(numa_hints, "numa_policy", -err, false));
+		return NULL;
+	}
+	obj = json_object_new_object();
+	json_object_object_add(obj, "numa_policy", json_object_new_string(word));
+	json_object_object_add(obj, "available", words);
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/numa_active");
+	err = heapctl_read_u64(path, &active);
+	if (!err && active > 1)
+		err = -EINVAL;
+	if (err && err != -ENOENT)
+		heapctl_warn(path, -err, err == -EINVAL ? "unexpected content" : NULL);
+	json_object_object_add(obj, "numa_active",
+			       err ? NULL : json_object_new_boolean(active));
+	return obj;
+}
+
+static void numa_print(struct json_object *obj)
+{
+	struct json_object *active, *words = json_object_object_get(obj, "available");
+	size_t i, n = json_object_array_length(words);
+
+	printf("numa_policy: %s\n", heapctl_jstr(obj, "numa_policy"));
+	printf("available:  ");
+	for (i = 0; i < n; i++)
+		printf(" %s", json_object_get_string(json_object_array_get_idx(words, i)));
+	printf("\n");
+	if (!json_object_object_get_ex(obj, "numa_active", &active) || !active)
+		printf("numa_active: -\n");
+	else if (json_object_get_boolean(active))
+		printf("numa_active: yes\n");
+	else
+		printf("numa_active: no: local, bind and interleave act as off\n");
+}
+
+int cmd_numa(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	struct json_object *obj, *active;
+	const char *policy = NULL;
+	bool json = false;
+	int ret;
+
+	ret = heapctl_simple_args(cmd, argc, argv, &json, 0, 1);
+	if (ret >= 0)
+		return ret;
+	if (optind < argc) {
+		policy = argv[optind];
+		if (!heapctl_valid_policy(heapctl_global_policies, policy))
+			return heapctl_usage_error("the NUMA policy is one of off, local, bind, interleave");
+		ret = heapctl_set_global_policy(policy);
+		if (ret)
+			return ret;
+	}
+	obj = numa_to_json();
+	if (!obj)
+		return EXIT_FAIL;
+	if (policy && strcmp(policy, "off") &&
+	    json_object_object_get_ex(obj, "numa_active", &active) && active &&
+	    !json_object_get_boolean(active))
+		fprintf(stderr, "heapctl: numa_active is 0: %s acts as off\n", policy);
+	return heapctl_output(obj, json, numa_print);
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapctl: parsing and formatting of sizes, orders, names and policies.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "heapctl.h"
+
+int heapctl_parse_size(const char *s, uint64_t *bytes)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	}
+	if (*end == 'i' && shift)
+		end++;
+	if ((*end == 'B' || *end == 'b') && shift)
+		end++;
+	if (*end)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+void heapctl_format_size(char *buf, size_t size, uint64_t bytes)
+{
+	static const char units[] = "KMGTPE";
+	int i = -1;
+
+	while (bytes >= 1024 && !(bytes % 1024) && i < 5) {
+		bytes /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, size, "%" PRIu64 " B", bytes);
+	else
+		snprintf(buf, size, "%" PRIu64 " %ciB", bytes, units[i]);
+}
+
+int heapctl_parse_order(const char *s, unsigned int *order)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno || v > HEAPCTL_MAX_ORDER)
+		return -ERANGE;
+	*order = v;
+	return 0;
+}
+
+uint64_t heapctl_page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? ps : 4096;
+}
+
+int heapctl_size_to_order(uint64_t size, unsigned int *order)
+{
+	uint64_t page = heapctl_page_size();
+	unsigned int o = 0;
+
+	if (size < page || (size & (size - 1)))
+		return -EINVAL;
+	while ((page << o) < size)
+		o++;
+	if (o > HEAPCTL_MAX_ORDER)
+		return -ERANGE;
+	*order = o;
+	return 0;
+}
+
+bool heapctl_valid_name(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!len || len > HEAPCTL_NAME_MAX || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return false;
+	return true;
+}
+
+bool heapctl_valid_area(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > HEAPCTL_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s))
+			return false;
+	return true;
+}
+
+const char *const heapctl_heap_policies[] = {
+	"default", "off", "local", "bind", "interleave", NULL
+};
+
+const char *const heapctl_global_policies[] = {
+	"off", "local", "bind", "interleave", NULL
+};
+
+bool heapctl_valid_policy(const char *const *policies, const char *word)
+{
+	for (; *policies; policies++)
+		if (!strcmp(*policies, word))
+			return true;
+	return false;
+}
+
+int heapctl_parse_bracket(const char *s, char *buf, size_t size)
+{
+	const char *open = strchr(s, '['), *close;
+	size_t n;
+
+	if (open) {
+		close = strchr(open, ']');
+		if (!close)
+			return -EINVAL;
+		s = open + 1;
+		n = close - s;
+	} else {
+		while (isspace((unsigned char)*s))
+			s++;
+		n = strcspn(s, " \t\n");
+		if (s[n])
+			return -EINVAL;	/* several words, none selected */
+	}
+	if (!n || n >= size)
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+struct json_object *heapctl_bracket_words(const char *s)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t n;
+
+	for (;;) {
+		s += strspn(s, " \t\n[]");
+		n = strcspn(s, " \t\n[]");
+		if (!n)
+			break;
+		json_object_array_add(arr, json_object_new_string_len(s, n));
+		s += n;
+	}
+	return arr;
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapctl: configfs, sysfs and debugfs files.
+ *
+ * Every path goes through heapctl_path(), which puts --root in front, so
+ * that the tests can run heapctl against a fake tree in a temporary
+ * directory.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "heapctl.h"
+
+/* Prefix of every path heapctl touches; tests point it at a fake tree. */
+static const char *root = "";
+
+const char *heapctl_root(void)
+{
+	return root;
+}
+
+void heapctl_set_root(const char *dir)
+{
+	root = dir;
+}
+
+void heapctl_path(char *buf, size_t size, const char *fmt, ...)
+{
+	int n = snprintf(buf, size, "%s", root);
+	va_list ap;
+
+	if (n < 0 || (size_t)n >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+int heapctl_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+int heapctl_read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	int ret;
+
+	ret = heapctl_read(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+#ifdef HEAPCTL_TEST
+/* Truncate only once the fault injection has had its say. */
+#define WRITE_FLAGS	(O_WRONLY | O_CLOEXEC)
+static int test_fault(const char *path, int fd);
+static void test_after_write(const char *path, const char *val);
+#else
+/* configfs and sysfs ignore O_TRUNC; a fake tree needs it. */
+#define WRITE_FLAGS	(O_WRONLY | O_TRUNC | O_CLOEXEC)
+static inline int test_fault(const char *path, int fd) { return 0; }
+static inline void test_after_write(const char *path, const char *val) { }
+#endif
+
+int heapctl_write(const char *path, const char *val, bool *at_open)
+{
+	char buf[256];
+	ssize_t n;
+	int len, fd, err;
+
+	len = snprintf(buf, sizeof(buf), "%s\n", val);
+	if (len < 0 || (size_t)len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	*at_open = true;
+	fd = open(path, WRITE_FLAGS);
+	if (fd < 0)
+		return -errno;
+	*at_open = false;
+	err = test_fault(path, fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	n = write(fd, buf, len);
+	err = n < 0 ? -errno : n != len ? -EIO : 0;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err)
+		test_after_write(path, val);
+	return err;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int heapctl_list_dir(const char *path, char ***names)
+{
+	struct dirent *de;
+	char **v = NULL, **nv;
+	size_t n = 0;
+	DIR *dir;
+
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		nv = realloc(v, (n + 2) * sizeof(*v));
+		if (!nv)
+			goto nomem;
+		v = nv;
+		v[n] = strdup(de->d_name);
+		if (!v[n])
+			goto nomem;
+		v[++n] = NULL;
+	}
+	closedir(dir);
+	if (!v) {
+		v = calloc(1, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	return 0;
+nomem:
+	closedir(dir);
+	if (v)
+		v[n] = NULL;
+	heapctl_free_list(v);
+	return -ENOMEM;
+}
+
+void heapctl_free_list(char **names)
+{
+	char **p;
+
+	for (p = names; p && *p; p++)
+		free(*p);
+	free(names);
+}
+
+bool heapctl_is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+#ifdef HEAPCTL_TEST
+static void test_populate(const char *dir);
+static void test_depopulate(const char *dir);
+#else
+static inline void test_populate(const char *dir) { }
+static inline void test_depopulate(const char *dir) { }
+#endif
+
+int heapctl_mkdir(const char *path)
+{
+	if (mkdir(path, 0755))
+		return -errno;
+	test_populate(path);
+	return 0;
+}
+
+int heapctl_rmdir(const char *path)
+{
+	test_depopulate(path);
+	return rmdir(path) ? -errno : 0;
+}
+
+#ifdef HEAPCTL_TEST
+/*
+ * The test build (heapctl-test, never installed) makes a fake tree act a
+ * little more like configfs: mkdir fills a heap directory with its
+ * attributes, rmdir empties it, chunk_order and enable update chunk_size
+ * and device, and $HEAPCTL_TEST_FAIL="SUFFIX:ERRNO,..." makes the write
+ * to any path ending in /SUFFIX fail with ERRNO (a name such as EBUSY),
+ * as the kernel would.
+ */
+static const char *const test_attrs[][2] = {
+	{ "cma_area", "" },
+	{ "chunk_order", "0" },
+	{ "chunk_size", "4096" },
+	{ "numa_policy", "[default] off local bind interleave" },
+	{ "max_bytes", "0" },
+	{ "enable", "0" },
+	{ "device", "" },
+	{ "bytes", "0" },
+	{ "buffers", "0" },
+	{ "peak", "0" },
+	{ "failures", "0" },
+	{ "cma_calls", "0" },
+	{ "area_bytes", "" },
+	{ "node_bytes", "" },
+};
+
+static void test_put(const char *dir, const char *attr, const char *val)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s\n", val);
+		fclose(f);
+	}
+}
+
+static void test_populate(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(test_attrs) / sizeof(test_attrs[0]); i++)
+		test_put(dir, test_attrs[i][0], test_attrs[i][1]);
+}
+
+static void test_depopulate(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	size_t i;
+
+	for (i = 0; i < sizeof(test_attrs) / sizeof(test_attrs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, test_attrs[i][0]);
+		unlink(path);
+	}
+}
+
+static bool ends_with(const char *s, const char *suffix, size_t n)
+{
+	size_t len = strlen(s);
+
+	return len > n && s[len - n - 1] == '/' && !strncmp(s + len - n, suffix, n);
+}
+
+static int test_fault(const char *path, int fd)
+{
+	const char *spec = getenv("HEAPCTL_TEST_FAIL"), *colon, *end;
+	char name[32];
+	int e;
+
+	for (; spec && *spec; spec = *end ? end + 1 : end) {
+		end = strchrnul(spec, ',');
+		colon = memchr(spec, ':', end - spec);
+		if (!colon || !ends_with(path, spec, colon - spec) ||
+		    (size_t)(end - colon) > sizeof(name))
+			continue;
+		snprintf(name, end - colon, "%s", colon + 1);
+		for (e = 1; e < 134; e++)
+			if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name))
+				return -e;
+	}
+	return ftruncate(fd, 0) ? -errno : 0;
+}
+
+static void test_after_write(const char *path, const char *val)
+{
+	char dir[PATH_MAX], buf[64], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if (!strcmp(slash + 1, "chunk_order")) {
+		snprintf(buf, sizeof(buf), "%llu", 4096ULL << atoi(val));
+		test_put(dir, "chunk_size", buf);
+	} else if (!strcmp(slash + 1, "enable")) {
+		snprintf(buf, sizeof(buf), "/dev/dma_heap/%s", strrchr(dir, '/') + 1);
+		test_put(dir, "device", atoi(val) ? buf : "");
+	}
+}
+#endif /* HEAPCTL_TEST */
