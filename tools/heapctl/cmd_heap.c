@@ -112,7 +112,8 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 		switch (opt) {
 		case 'a':
 			if (!heapctl_valid_area(optarg))
-				return heapctl_usage_error("--area takes a CMA area name (see heapctl areas)");
+				return heapctl_usage_error(
+					"--area takes a CMA area name (see heapctl areas)");
 			cfg.cma_area = optarg;
 			break;
 		case 'o':
@@ -125,7 +126,8 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 		case 'c':
 			if (cfg.chunk_order >= 0)
 				return heapctl_usage_error("give one --order or --chunk-size");
-			if (heapctl_parse_size(optarg, &size) || heapctl_size_to_order(size, &order)) {
+			if (heapctl_parse_size(optarg, &size) ||
+			    heapctl_size_to_order(size, &order)) {
 				heapctl_format_size(chunk, sizeof(chunk),
 						    heapctl_page_size() << HEAPCTL_MAX_ORDER);
 				snprintf(msg, sizeof(msg),
@@ -137,12 +139,14 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 			break;
 		case 'm':
 			if (heapctl_parse_size(optarg, &cfg.max_bytes))
-				return heapctl_usage_error("--max takes a size such as 24M or 1G (0: no limit)");
+				return heapctl_usage_error(
+					"--max takes a size such as 24M or 1G (0: no limit)");
 			cfg.has_max = true;
 			break;
 		case 'p':
 			if (!heapctl_valid_policy(heapctl_heap_policies, optarg))
-				return heapctl_usage_error("--numa-policy takes default, off, local, bind or interleave");
+				return heapctl_usage_error(
+					"--numa-policy takes default, off, local, bind or interleave");
 			cfg.numa_policy = optarg;
 			break;
 		case 'e':

@@ -359,8 +359,9 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 			continue;
 		heaps[i].cur = heap_to_json(heaps[i].name, HEAP_SAVE);
 		if (heap_differs(&heaps[i], diff, sizeof(diff)) && !force) {
-			heapctl_failf("heap %s exists with other settings (%s); use --force to rewrite it",
-				      heaps[i].name, diff);
+			heapctl_failf(
+				"heap %s exists with other settings (%s); use --force to rewrite it",
+				heaps[i].name, diff);
 			refused = true;
 		}
 	}

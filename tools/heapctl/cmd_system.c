@@ -255,7 +255,8 @@ int cmd_numa(const struct heapctl_cmd *cmd, int argc, char **argv)
 	if (optind < argc) {
 		policy = argv[optind];
 		if (!heapctl_valid_policy(heapctl_global_policies, policy))
-			return heapctl_usage_error("the NUMA policy is one of off, local, bind, interleave");
+			return heapctl_usage_error(
+				"the NUMA policy is one of off, local, bind, interleave");
 		ret = heapctl_set_global_policy(policy);
 		if (ret)
 			return ret;

@@ -56,8 +56,6 @@ static const struct heap_attr {
 #undef ATTR
 };
 
-#define NR_ATTRS (sizeof(heap_attrs) / sizeof(heap_attrs[0]))
-
 static const char *attr_key(const struct heap_attr *a)
 {
 	return a->key ? a->key : a->file;
@@ -227,7 +225,7 @@ struct json_object *heap_to_json(const char *name, unsigned int mask)
 	size_t i;
 
 	json_object_object_add(heap, "name", json_object_new_string(name));
-	for (i = 0; i < NR_ATTRS; i++)
+	for (i = 0; i < ARRAY_SIZE(heap_attrs); i++)
 		if (heap_attrs[i].mask & mask)
 			json_object_object_add(heap, attr_key(&heap_attrs[i]),
 					       read_attr(name, &heap_attrs[i]));
@@ -262,7 +260,7 @@ void heap_print(struct json_object *heap)
 	size_t i;
 
 	printf("%-13s %s\n", "heap:", heapctl_jstr(heap, "name"));
-	for (i = 0; i < NR_ATTRS; i++) {
+	for (i = 0; i < ARRAY_SIZE(heap_attrs); i++) {
 		const struct heap_attr *a = &heap_attrs[i];
 		const char *text;
 		uint64_t v;
@@ -275,7 +273,8 @@ void heap_print(struct json_object *heap)
 		}
 		if (a->kind == ATTR_BOOL && val)
 			text = json_object_get_boolean(val) ? "enabled" : "disabled";
-		else if (!strcmp(attr_key(a), "max_bytes") && heapctl_ju64(heap, attr_key(a), &v) && !v)
+		else if (!strcmp(a->file, "max_bytes") && heapctl_ju64(heap, "max_bytes", &v) &&
+			 !v)
 			text = "unlimited";
 		else
 			text = heapctl_jtext(heap, attr_key(a), a->size, buf, sizeof(buf));

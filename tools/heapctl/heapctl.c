@@ -78,8 +78,6 @@ static const struct heapctl_cmd commands[] = {
 	  "  -f, --force   rewrite existing heaps whose settings differ\n" },
 };
 
-#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
 /* ---- errors ---- */
 
 static bool warned;
@@ -351,7 +349,7 @@ static void usage(FILE *f)
 		"Manage chunk_heap dma-buf heaps (/sys/kernel/config/chunk_heap).\n"
 		"\n"
 		"commands:\n");
-	for (i = 0; i < NR_COMMANDS; i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 		"\n"
@@ -377,19 +375,18 @@ int main(int argc, char **argv)
 		} else if (!strncmp(argv[argi], "--root=", 7)) {
 			heapctl_set_root(argv[argi] + 7);
 			argi++;
-		} else if (!strcmp(argv[argi], "-h") || !strcmp(argv[argi], "--help")) {
-			usage(stdout);
-			return EXIT_OK;
 		} else {
-			usage(stderr);
-			return EXIT_USAGE;
+			bool help = !strcmp(argv[argi], "-h") || !strcmp(argv[argi], "--help");
+
+			usage(help ? stdout : stderr);
+			return help ? EXIT_OK : EXIT_USAGE;
 		}
 	}
 	if (argi >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < NR_COMMANDS; i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[argi], commands[i].name))
 			return commands[i].fn(&commands[i], argc - argi, argv + argi);
 	fprintf(stderr, "heapctl: unknown command '%s'\n", argv[argi]);

@@ -17,6 +17,8 @@
 #define CMA_SYSFS_DIR	"/sys/kernel/mm/cma"
 #define CMA_DEBUGFS_DIR	"/sys/kernel/debug/cma"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define HEAPCTL_MAX_ORDER	18
 #define HEAPCTL_NAME_MAX	63
 

@@ -14,6 +14,8 @@
 
 int heapctl_parse_size(const char *s, uint64_t *bytes)
 {
+	static const char units[] = "KMGT";
+	const char *unit;
 	unsigned long long v;
 	unsigned int shift = 0;
 	char *end;
@@ -24,11 +26,10 @@ int heapctl_parse_size(const char *s, uint64_t *bytes)
 	v = strtoull(s, &end, 10);
 	if (errno)
 		return -ERANGE;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
+	unit = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+	if (unit) {
+		shift = 10 * (unit - units + 1);
+		end++;
 	}
 	if (*end == 'i' && shift)
 		end++;

@@ -209,11 +209,16 @@ int heapctl_rmdir(const char *path)
 #ifdef HEAPCTL_TEST
 /*
  * The test build (heapctl-test, never installed) makes a fake tree act a
- * little more like configfs: mkdir fills a heap directory with its
- * attributes, rmdir empties it, chunk_order and enable update chunk_size
- * and device, and $HEAPCTL_TEST_FAIL="SUFFIX:ERRNO,..." makes the write
- * to any path ending in /SUFFIX fail with ERRNO (a name such as EBUSY),
- * as the kernel would.
+ * little more like configfs:
+ *
+ * - mkdir fills a heap directory with its attributes, rmdir empties it;
+ *   chunk_order and enable update chunk_size and device.
+ * - $HEAPCTL_TEST_FAIL="SUFFIX:ERRNO,..." makes a write to any path ending
+ *   in /SUFFIX fail with ERRNO (a name such as EBUSY), as the kernel would;
+ *   $HEAPCTL_TEST_FAIL_MAX=N injects only the first N such failures.
+ * - $HEAPCTL_TEST_LOG=FILE appends each successful write to FILE, as
+ *   "DIR/ATTR=VALUE", so that tests can check what was written in what
+ *   order.
  */
 static const char *const test_attrs[][2] = {
 	{ "cma_area", "" },
@@ -249,7 +254,7 @@ static void test_populate(const char *dir)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(test_attrs) / sizeof(test_attrs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(test_attrs); i++)
 		test_put(dir, test_attrs[i][0], test_attrs[i][1]);
 }
 
@@ -258,7 +263,7 @@ static void test_depopulate(const char *dir)
 	char path[PATH_MAX + 32];
 	size_t i;
 
-	for (i = 0; i < sizeof(test_attrs) / sizeof(test_attrs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(test_attrs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, test_attrs[i][0]);
 		unlink(path);
 	}
@@ -274,8 +279,13 @@ static bool ends_with(const char *s, const char *suffix, size_t n)
 static int test_fault(const char *path, int fd)
 {
 	const char *spec = getenv("HEAPCTL_TEST_FAIL"), *colon, *end;
+	const char *max = getenv("HEAPCTL_TEST_FAIL_MAX");
+	static int injected;
 	char name[32];
 	int e;
+
+	if (max && injected >= atoi(max))
+		spec = NULL;
 
 	for (; spec && *spec; spec = *end ? end + 1 : end) {
 		end = strchrnul(spec, ',');
@@ -285,26 +295,37 @@ static int test_fault(const char *path, int fd)
 			continue;
 		snprintf(name, end - colon, "%s", colon + 1);
 		for (e = 1; e < 134; e++)
-			if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name))
+			if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name)) {
+				injected++;
 				return -e;
+			}
 	}
 	return ftruncate(fd, 0) ? -errno : 0;
 }
 
 static void test_after_write(const char *path, const char *val)
 {
-	char dir[PATH_MAX], buf[64], *slash;
+	const char *log = getenv("HEAPCTL_TEST_LOG");
+	char dir[PATH_MAX], buf[64], *slash, *base;
+	FILE *f;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
-	if (!slash)
+	if (!slash || slash == dir)
 		return;
 	*slash = '\0';
+	base = strrchr(dir, '/');
+	base = base ? base + 1 : dir;
+	f = log ? fopen(log, "a") : NULL;
+	if (f) {
+		fprintf(f, "%s/%s=%s\n", base, slash + 1, val);
+		fclose(f);
+	}
 	if (!strcmp(slash + 1, "chunk_order")) {
 		snprintf(buf, sizeof(buf), "%llu", 4096ULL << atoi(val));
 		test_put(dir, "chunk_size", buf);
 	} else if (!strcmp(slash + 1, "enable")) {
-		snprintf(buf, sizeof(buf), "/dev/dma_heap/%s", strrchr(dir, '/') + 1);
+		snprintf(buf, sizeof(buf), "/dev/dma_heap/%.40s", base);
 		test_put(dir, "device", atoi(val) ? buf : "");
 	}
 }
