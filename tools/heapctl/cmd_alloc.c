@@ -67,9 +67,14 @@ out:
 	return ret;
 }
 
-static const char *alloc_hint(int err)
+/* What an errno from opening the heap (@at_open) or allocating means. */
+static const char *alloc_hint(int err, bool at_open)
 {
 	switch (err) {
+	case ENOENT:
+		return at_open ? "no such heap device: is the heap enabled?" : NULL;
+	case EACCES:
+		return "heap device nodes are root-only";
 	case ENOMEM:
 		return "the heap's area or quota is exhausted";
 	case ENODEV:
@@ -129,7 +134,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 	heapctl_path(path, sizeof(path), "/dev/dma_heap/%s", argv[optind]);
 	heap_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (heap_fd < 0)
-		return heapctl_fail(path, errno, NULL);
+		return heapctl_fail(path, errno, alloc_hint(errno, true));
 
 	/* A chunk heap tells its chunk size and counts its cma_alloc calls. */
 	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/chunk_size", argv[optind]);
@@ -149,7 +154,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 		double t0 = now_ms(), dt;
 
 		if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
-			ret = heapctl_fail(argv[optind], errno, alloc_hint(errno));
+			ret = heapctl_fail(argv[optind], errno, alloc_hint(errno, false));
 			break;
 		}
 		dt = now_ms() - t0;

@@ -64,7 +64,10 @@ static const struct heapctl_cmd commands[] = {
 	  "(default 1), and report the latency. Each buffer is released before the\n"
 	  "next is allocated, unless --hold is given: then all COUNT buffers are\n"
 	  "held together for SECONDS. --verify maps each buffer, checks that it is\n"
-	  "zeroed, writes a pattern and reads it back.\n" },
+	  "zeroed, writes a pattern and reads it back.\n\n"
+	  "  -c, --count N          allocate N buffers, 1 to 65536 (default 1)\n"
+	  "  -H, --hold SECONDS     hold all the buffers together for SECONDS\n"
+	  "  -v, --verify           check that each buffer is zeroed and works\n" },
 	{ "save", cmd_save, "[FILE]", "save the heap configuration as JSON",
 	  "Write the configuration of every heap, and the global NUMA policy, as\n"
 	  "JSON to FILE, or to standard output if FILE is absent or \"-\".\n" },

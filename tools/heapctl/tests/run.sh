@@ -109,6 +109,8 @@ inject() {
 }
 
 # tj DESC JQ_FILTER ARGS...: exit 0, stdout is JSON, and the filter holds.
+# Without jq, the JSON is only validated (python3) and the filter skipped.
+have_jq=$(command -v jq)
 tj() {
 	desc=$1 filter=$2
 	shift 2
@@ -116,12 +118,30 @@ tj() {
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		not_ok "$desc: exit $rc: $(cat "$TMP/stderr")"
+	elif [ -z "$have_jq" ]; then
+		if printf '%s\n' "$out" | python3 -m json.tool >/dev/null 2>&1; then
+			ok "$desc # SKIP no jq: only checked that it is JSON"
+		else
+			not_ok "$desc: not JSON: $out"
+		fi
 	elif ! printf '%s\n' "$out" | jq -e . >/dev/null 2>&1; then
 		not_ok "$desc: not JSON: $out"
 	elif ! printf '%s\n' "$out" | jq -e "$filter" >/dev/null 2>&1; then
 		not_ok "$desc: '$filter' does not hold for $out"
 	else
 		ok "$desc"
+	fi
+}
+
+# json_edit FILTER IN OUT: rewrite a JSON file for the restore tests.
+json_edit() {
+	if [ -n "$have_jq" ]; then
+		jq "$1" "$2" >"$3"
+	else
+		python3 -c 'import json, sys
+d = json.load(open(sys.argv[2]))
+exec(sys.argv[1])
+json.dump(d, open(sys.argv[3], "w"))' "$4" "$2" "$3"
 	fi
 }
 
@@ -202,7 +222,7 @@ t "alloc refuses --count 65537" 2 "--count" alloc video64k 1M --count 65537
 t "alloc refuses --hold x" 2 "--hold takes seconds" alloc video64k 1M --hold x
 t "alloc refuses a third argument" 2 "usage: heapctl alloc" alloc video64k 1M 2M
 t "alloc names the missing device" 1 \
-	"/dev/dma_heap/nosuch: No such file or directory" alloc nosuch 1M
+	"/dev/dma_heap/nosuch: No such file or directory: no such heap device" alloc nosuch 1M
 
 # ---- list ----
 fresh_tree
@@ -548,7 +568,8 @@ log_is "... and writes nothing" ""
 t "... with the real program too" 0 "^big: unchanged$" restore "$J"
 echo 5 >"$CFS/video64k/chunk_order"
 echo 1 >"$CFS/big/enable"
-jq '.heaps += [{"name": "new", "cma_area": "reserved", "chunk_order": 2}]' "$J" >"$J.new"
+json_edit '.heaps += [{"name": "new", "cma_area": "reserved", "chunk_order": 2}]' "$J" "$J.new" \
+	'd["heaps"].append({"name": "new", "cma_area": "reserved", "chunk_order": 2})'
 tf "restore refuses to clobber a heap with other settings" 1 \
 	"heap video64k exists with other settings \\(chunk_order is 5, saved 4\\); use --force" \
 	restore "$J.new"
@@ -569,11 +590,12 @@ new/cma_area=reserved"
 file_is "the rewritten heap has the saved order" "$CFS/video64k/chunk_order" 4
 tf "restore after --force finds nothing to do" 0 "^new: unchanged$" restore "$J.new"
 echo 0 >"$CFS/video64k/max_bytes"
-jq '.heaps[1].max_bytes = 4096' "$J" >"$J.max"
+json_edit '.heaps[1].max_bytes = 4096' "$J" "$J.max" 'd["heaps"][1]["max_bytes"] = 4096'
 tf "--force changes a quota without disabling the heap" 0 "rewritten \\(max_bytes is 0, saved 4096\\)" \
 	restore --force "$J.max"
 log_is "... only max_bytes was written" "video64k/max_bytes=4096"
-jq '.heaps[1] = {"name": "video64k", "chunk_order": null, "max_bytes": 4096}' "$J" >"$J.null"
+json_edit '.heaps[1] = {"name": "video64k", "chunk_order": null, "max_bytes": 4096}' "$J" "$J.null" \
+	'd["heaps"][1] = {"name": "video64k", "chunk_order": None, "max_bytes": 4096}'
 tf "null and absent keys are left as they are" 0 "^video64k: unchanged$" restore "$J.null"
 echo '{"heaps": [{"name": "video64k", "cma_area": "pernuma0", "chunk_order": 12}]}' >"$J.grow"
 HEAPCTL_TEST_FAIL_MAX=1
