@@ -8,6 +8,9 @@
  *   chtest alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]]
  *   chtest hold HEAP LEN FILE     allocate, map, print HELD, wait for FILE,
  *                                 then check the mapping and release
+ *   chtest open HEAP LEN FILE     open the heap, print OPEN, wait for FILE,
+ *                                 then allocate through the fd opened before
+ *   chtest mkdir DIR | rmdir DIR  make or remove a directory (configfs)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
@@ -54,24 +58,44 @@ static int do_write(const char *file, const char *arg)
 	return result(close(fd) ? errno : 0);
 }
 
-static int heap_alloc(const char *heap, uint64_t len, uint32_t fd_flags,
-		      uint64_t heap_flags, int *out)
+static int heap_open(const char *heap)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", heap);
+	return open(path, O_RDONLY);
+}
+
+static int heap_ioctl_alloc(int heap_fd, uint64_t len, uint32_t fd_flags,
+			    uint64_t heap_flags, int *out)
 {
 	struct dma_heap_allocation_data data = {
 		.len = len, .fd_flags = fd_flags, .heap_flags = heap_flags,
 	};
-	char path[256];
-	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), "/dev/dma_heap/%s", heap);
-	fd = open(path, O_RDONLY);
+	if (ioctl(heap_fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0)
+		return errno;
+	*out = data.fd;
+	return 0;
+}
+
+static int heap_alloc(const char *heap, uint64_t len, uint32_t fd_flags,
+		      uint64_t heap_flags, int *out)
+{
+	int fd, ret;
+
+	fd = heap_open(heap);
 	if (fd < 0)
 		return errno;
-	if (ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &data) < 0)
-		ret = errno;
+	ret = heap_ioctl_alloc(fd, len, fd_flags, heap_flags, out);
 	close(fd);
-	*out = data.fd;
 	return ret;
+}
+
+static void wait_for(const char *file)
+{
+	while (access(file, F_OK))
+		usleep(10000);
 }
 
 int main(int argc, char **argv)
@@ -108,8 +132,7 @@ int main(int argc, char **argv)
 			p[i] = 0xa5;
 		puts("HELD");
 		fflush(stdout);
-		while (access(argv[4], F_OK))
-			usleep(10000);
+		wait_for(argv[4]);
 		for (i = 0; i < len; i += 4096)
 			if (p[i] != 0xa5)
 				return result(EIO);
@@ -118,6 +141,27 @@ int main(int argc, char **argv)
 		return result(0);
 	}
 
-	fprintf(stderr, "usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]] | hold HEAP LEN FILE\n");
+	if (argc == 5 && !strcmp(argv[1], "open")) {
+		int heap_fd = heap_open(argv[2]);
+
+		if (heap_fd < 0)
+			return result(errno);
+		len = strtoull(argv[3], NULL, 0);
+		puts("OPEN");
+		fflush(stdout);
+		wait_for(argv[4]);
+		err = heap_ioctl_alloc(heap_fd, len, O_RDWR | O_CLOEXEC, 0, &fd);
+		if (!err)
+			close(fd);
+		close(heap_fd);
+		return result(err);
+	}
+
+	if (argc == 3 && !strcmp(argv[1], "mkdir"))
+		return result(mkdir(argv[2], 0755) ? errno : 0);
+	if (argc == 3 && !strcmp(argv[1], "rmdir"))
+		return result(rmdir(argv[2]) ? errno : 0);
+
+	fprintf(stderr, "usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]] | hold HEAP LEN FILE | open HEAP LEN FILE | mkdir DIR | rmdir DIR\n");
 	return 2;
 }
