@@ -58,6 +58,103 @@ area_free() {
 	echo $(( $(cat /sys/kernel/debug/cma/$1/count) - $(cat /sys/kernel/debug/cma/$1/used) ))
 }
 
+# refuse DESCRIPTION WANT FILE STRING: the write fails with errno WANT and
+# leaves what FILE reads unchanged (two checks).
+refuse() {
+	_before=$(cat "$3" 2>&1)
+	errno "$1" "$2" "$3" "$4"
+	expect "... and ${3##*/} still reads as before" "$_before" cat "$3"
+}
+
+# Free pages of the three test areas, on one line.
+free_all() {
+	echo "$(area_free reserved) $(area_free pernuma0) $(area_free pernuma1)"
+}
+
+# cma_stat AREA COUNTER: /sys/kernel/mm/cma/AREA/COUNTER (alloc_pages_success...).
+cma_stat() {
+	cat "/sys/kernel/mm/cma/$1/$2"
+}
+
+# References held on the module (directories, registered heaps, buffers).
+refcnt() {
+	cat /sys/module/chunk_heap/refcnt
+}
+
+# Device names registered by chunk_heap: every dma-heap but the kernel's own.
+chunk_slots() {
+	ls /dev/dma_heap | grep -c -v -x -e system -e reserved
+}
+
+# Background probes. bg_run TAG CMD... runs CMD with its output in
+# /tmp/bg.TAG.out and returns once CMD has printed its first line (HELD,
+# OPEN, or an errno if it failed), at most 60 s later. CMD waits for the
+# file /tmp/bg.TAG.go; bg_finish TAG creates it, waits for CMD's second
+# line (its verdict) and prints it, or the first if that was an errno.
+bg_run() {
+	_tag=$1
+	shift
+	rm -f "/tmp/bg.$_tag.out" "/tmp/bg.$_tag.go"
+	"$@" >"/tmp/bg.$_tag.out" 2>&1 &
+	_n=0
+	while [ ! -s "/tmp/bg.$_tag.out" ] && [ $_n -lt 1200 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+}
+
+# bg_first TAG: the first line the background probe printed.
+bg_first() {
+	head -n 1 "/tmp/bg.$1.out"
+}
+
+# bg_finish TAG: let the probe go on, print its verdict.
+bg_finish() {
+	case $(bg_first "$1") in
+	HELD|OPEN) ;;
+	*) bg_first "$1"; return ;;	# it failed at once and has ended
+	esac
+	touch "/tmp/bg.$1.go"
+	_n=0
+	while [ "$(wc -l <"/tmp/bg.$1.out")" -lt 2 ] && [ $_n -lt 1200 ]; do
+		sleep 0.05
+		_n=$((_n + 1))
+	done
+	sed -n 2p "/tmp/bg.$1.out"
+}
+
+# hold TAG HEAP LEN [CPU]: keep a mapped LEN-byte buffer of HEAP, allocated
+# on CPU if given, until bg_finish TAG (which prints OK if the buffer kept
+# its contents).
+hold() {
+	if [ -n "$4" ]; then
+		bg_run "$1" taskset -c "$4" chtest hold "$2" "$3" "/tmp/bg.$1.go"
+	else
+		bg_run "$1" chtest hold "$2" "$3" "/tmp/bg.$1.go"
+	fi
+}
+
+# open_fd TAG HEAP LEN: open /dev/dma_heap/HEAP now; bg_finish TAG
+# allocates LEN bytes through that fd and prints OK or the errno.
+open_fd() {
+	bg_run "$1" chtest open "$2" "$3" "/tmp/bg.$1.go"
+}
+
+# heap_stats HEAP: bytes buffers peak failures cma_calls, on one line.
+heap_stats() {
+	echo $(cat "$CFS/$1/bytes" "$CFS/$1/buffers" "$CFS/$1/peak" \
+		"$CFS/$1/failures" "$CFS/$1/cma_calls")
+}
+
+# area_bytes HEAP AREA, node_bytes HEAP NODE: one line of the heap's split.
+area_bytes() {
+	sed -n "s/^$2 //p" "$CFS/$1/area_bytes"
+}
+
+node_bytes() {
+	sed -n "s/^$2 //p" "$CFS/$1/node_bytes"
+}
+
 done_testing() {
 	echo "1..$T_N"
 }

@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: GPL-2.0
+# Concurrency: mkdir and rmdir of the same few names, enable toggles,
+# attribute writes, policy switches and allocations, all at once, for a
+# fixed number of rounds. Every operation must end with one of its
+# documented results, and afterwards nothing may be left behind: no
+# directory, no module reference but the registered names, no CMA page.
+S=/tmp/stress
+rm -rf "$S"
+mkdir -p "$S"
+sfree0=$(free_all)
+ROUNDS=${STRESS_ROUNDS:-30}
+NAMES="s0 s1 s2"
+touch "$S/go"
+
+check "a steady heap is made for the stress" mkheap steady reserved 4
+
+# Each loop logs "OPERATION RESULT" lines to $S/<loop>.log.
+stress_mkdir() {
+	for i in $(seq "$ROUNDS"); do
+		for n in $NAMES; do
+			r=$(chtest mkdir "$CFS/$n")
+			echo "mkdir $r"
+			[ "$r" = OK ] || continue
+			echo "cma_area $(chtest write "$CFS/$n/cma_area" reserved)"
+			echo "chunk_order $(chtest write "$CFS/$n/chunk_order" 4)"
+			echo "enable1 $(chtest write "$CFS/$n/enable" 1)"
+		done
+	done
+}
+
+stress_rmdir() {
+	for i in $(seq "$ROUNDS"); do
+		for n in $NAMES; do
+			echo "rmdir $(chtest rmdir "$CFS/$n")"
+		done
+		sleep 0.05
+	done
+}
+
+# The steady heap is toggled every third round only, so that allocations
+# mostly find it enabled.
+stress_toggle() {
+	for i in $(seq "$ROUNDS"); do
+		names=$NAMES
+		[ $((i % 3)) = 0 ] && names="$NAMES steady"
+		for n in $names; do
+			echo "enable0 $(chtest write "$CFS/$n/enable" 0)"
+			echo "cma_area $(chtest write "$CFS/$n/cma_area" pernuma0)"
+			echo "chunk_order $(chtest write "$CFS/$n/chunk_order" $((4 + i % 2)))"
+			echo "cma_area $(chtest write "$CFS/$n/cma_area" reserved)"
+			echo "enable1 $(chtest write "$CFS/$n/enable" 1)"
+		done
+	done
+}
+
+stress_attrs() {
+	set -- off local bind interleave
+	for i in $(seq "$ROUNDS"); do
+		for n in $NAMES steady; do
+			echo "max_bytes $(chtest write "$CFS/$n/max_bytes" $(((i % 3) * 1048576)))"
+			echo "numa_policy $(chtest write "$CFS/$n/numa_policy" "$1")"
+			cat "$CFS/$n/area_bytes" "$CFS/$n/node_bytes" "$CFS/$n/bytes" \
+				"$CFS/$n/device" >/dev/null 2>&1
+		done
+		echo "global $(chtest write /sys/kernel/chunk_heap/numa_policy "$1")"
+		set -- "$2" "$3" "$4" "$1"
+	done
+}
+
+# Allocations: plain ones on CPU 0, mapped and checked ones on CPU 1.
+stress_alloc() {
+	for i in $(seq "$ROUNDS"); do
+		for n in $NAMES steady; do
+			echo "alloc $(chtest alloc "$n" $((i * 65536)))"
+		done
+	done
+}
+
+stress_hold() {
+	for i in $(seq "$ROUNDS"); do
+		for n in $NAMES steady; do
+			echo "hold $(chtest hold "$n" 1048576 "$S/go" | tail -n 1)"
+		done
+	done
+}
+
+t0=$(date +%s)
+stress_mkdir >"$S/mkdir.log" 2>&1 &
+stress_rmdir >"$S/rmdir.log" 2>&1 &
+stress_toggle >"$S/toggle.log" 2>&1 &
+stress_attrs >"$S/attrs.log" 2>&1 &
+stress_alloc >"$S/alloc.log" 2>&1 &
+taskset -p -c 0 $! >/dev/null
+stress_hold >"$S/hold.log" 2>&1 &
+taskset -p -c 1 $! >/dev/null
+wait
+echo "# stress: $ROUNDS rounds in $(($(date +%s) - t0)) s, $(cat "$S"/*.log | wc -l) operations:"
+cat "$S"/*.log | sort | uniq -c | sed 's/^ */#   /'
+
+# ENOENT: the directory (or, for an allocation, the node) was not there;
+# EBUSY: cma_area or chunk_order while enabled; EINVAL: enable before
+# cma_area was set; ENODEV: the heap was disabled or removed; ENOMEM: the
+# quota or a bound node's area was full.
+check "every operation ended with a documented result" sh -c "! grep -v -x -E \
+'mkdir (OK|EEXIST)|rmdir (OK|ENOENT)|cma_area (OK|EBUSY|ENOENT)|\
+chunk_order (OK|EBUSY|ENOENT)|enable1 (OK|EINVAL|ENOENT)|enable0 (OK|ENOENT)|\
+max_bytes (OK|ENOENT)|numa_policy (OK|ENOENT)|global OK|\
+alloc (OK|ENODEV|ENOMEM|ENOENT)|hold (OK|ENODEV|ENOMEM|ENOENT)' $S/*.log"
+check "the names were made and removed under the race" \
+	sh -c "grep -q -x 'mkdir OK' $S/mkdir.log && grep -q -x 'rmdir OK' $S/rmdir.log"
+check "allocations succeeded during the race" grep -q -x "alloc OK" "$S/alloc.log"
+check "mapped buffers were checked during the race" grep -q -x "hold OK" "$S/hold.log"
+
+for n in $NAMES steady; do
+	[ -d "$CFS/$n" ] && rmdir "$CFS/$n"
+done
+echo off >/sys/kernel/chunk_heap/numa_policy
+expect "nothing is left in configfs" "" ls "$CFS"
+expect "no module reference is left but the registered names" "$(chunk_slots)" refcnt
+set -- $sfree0
+expect "reserved has every page back" "$1" area_free reserved
+expect "pernuma0 has every page back" "$2" area_free pernuma0
+expect "pernuma1 has every page back" "$3" area_free pernuma1
+check "the kernel did not warn during the stress" \
+	sh -c "! dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|UBSAN|KASAN|possible recursive locking|circular locking'"
+check "a heap can still be made and used" sh -c \
+	"mkdir $CFS/after && echo reserved >$CFS/after/cma_area && echo 1 >$CFS/after/enable && \
+	test \"\$(chtest alloc after 1048576)\" = OK && rmdir $CFS/after"
+expect "... and leaves nothing behind" "$sfree0" free_all
