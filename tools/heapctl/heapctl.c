@@ -274,28 +274,32 @@ void table_add(struct table *t, ...)
 /* Print the rows with the columns aligned, then free the table. */
 void table_print(struct table *t)
 {
-	int width[16] = { 0 }, r, c, n;
+	int *width = calloc(t->ncols, sizeof(*width)), r, c, n;
 
+	if (!width) {
+		perror("heapctl");
+		exit(EXIT_FAIL);
+	}
 	for (r = 0; r < t->nrows; r++)
-		for (c = 0; c < t->ncols && c < 16; c++) {
+		for (c = 0; c < t->ncols; c++) {
 			n = strlen(t->cells[r * t->ncols + c]);
 			if (n > width[c])
 				width[c] = n;
 		}
-	for (r = 0; r < t->nrows; r++) {
+	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
 			const char *cell = t->cells[r * t->ncols + c];
 
 			if (c == t->ncols - 1)
 				printf("%s\n", cell);
 			else
-				printf("%-*s  ", c < 16 ? width[c] : 0, cell);
+				printf("%-*s  ", width[c], cell);
 		}
-	}
 	for (n = 0; n < t->nrows * t->ncols; n++)
 		free(t->cells[n]);
 	free(t->cells);
 	free(t);
+	free(width);
 }
 
 /* ---- commands ---- */

@@ -102,7 +102,10 @@ bool heapctl_ju64(struct json_object *obj, const char *key, uint64_t *val);
 const char *heapctl_jtext(struct json_object *obj, const char *key, bool size,
 			  char *buf, size_t len);
 
-/* Text tables with aligned columns. */
+/*
+ * Text tables with aligned columns: table_new() with the @ncols headers,
+ * table_add() with @ncols strings per row, table_print() prints and frees.
+ */
 struct table;
 struct table *table_new(int ncols, ...);
 void table_add(struct table *t, ...);
@@ -111,7 +114,6 @@ void table_print(struct table *t);
 /* ---- files (sysfs.c) ---- */
 
 /* Paths: every path is prefixed by --root (or $HEAPCTL_ROOT). */
-const char *heapctl_root(void);
 void heapctl_set_root(const char *root);
 void heapctl_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

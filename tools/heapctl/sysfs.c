@@ -23,11 +23,6 @@
 /* Prefix of every path heapctl touches; tests point it at a fake tree. */
 static const char *root = "";
 
-const char *heapctl_root(void)
-{
-	return root;
-}
-
 void heapctl_set_root(const char *dir)
 {
 	root = dir;
