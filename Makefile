@@ -8,6 +8,7 @@
 #                        against your own kernel (it needs patches/6.12/)
 #   make demo            boot the test kernel in QEMU and show a heap at work
 #   make check           every test: heapctl, KUnit (kunit.py), QEMU end to end
+#   make bench           the benchmark table, measured in one boot
 #   make kunit           the KUnit suites only
 #   make kernel          the patched 6.12 test kernel, cached in
 #                        $(CHUNK_HEAP_CACHE) (default ~/.cache/chunk_heap)
@@ -34,6 +35,9 @@ $(BUILD)/module/chunk_heap.ko: $(MODSRC)
 heapctl:
 	$(MAKE) -C tools/heapctl O=$(BUILD)/heapctl
 
+probes:
+	$(MAKE) -C tests/probe O=$(BUILD)/probe
+
 deps:
 	scripts/deps.sh
 
@@ -41,12 +45,16 @@ kernel: deps
 	scripts/kernel.sh vm
 
 demo: kernel
-	$(MAKE) all
+	$(MAKE) all probes
 	scripts/vm.sh demo
 
 check: kernel
-	$(MAKE) all
+	$(MAKE) all probes
 	scripts/check.sh
+
+bench: kernel
+	$(MAKE) all probes
+	scripts/bench.sh
 
 kunit: deps
 	scripts/kunit.sh
@@ -54,4 +62,4 @@ kunit: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module heapctl deps kernel demo check kunit clean
+.PHONY: all module heapctl probes deps kernel demo check bench kunit clean

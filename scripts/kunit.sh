@@ -13,11 +13,12 @@ set -euo pipefail
 mkdir -p "$KBUILD_KUNIT"
 cd "$KSRC"
 exec python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
-	--build_dir="$KBUILD_KUNIT" --jobs="$JOBS" --timeout=600 \
+	--build_dir="$KBUILD_KUNIT" --jobs="$JOBS" --timeout=300 \
 	--kunitconfig="$TOP/kernel/chunk_heap.config" \
 	--kunitconfig="$TOP/kunit" \
 	--make_options "CC=$KCC" \
 	--kernel_args "cma=64M" --kernel_args "cma_pernuma=16M" \
+	--kernel_args "panic=-1" \
 	--qemu_args "-smp 2,sockets=2,cores=1,threads=1" \
 	--qemu_args "-object memory-backend-ram,id=m0,size=512M" \
 	--qemu_args "-object memory-backend-ram,id=m1,size=512M" \

@@ -27,7 +27,7 @@ kernel=$KBUILD_VM/arch/x86/boot/bzImage
 module=$TOP/build/module/chunk_heap.ko
 heapctl=$TOP/build/heapctl/heapctl
 chtest=$TOP/build/heapctl/chtest
-for f in "$kernel" "$module" "$heapctl" "$chtest"; do
+for f in "$kernel" "$module" "$heapctl" "$chtest" "$TOP/build/probe/chbuf"; do
 	[ -f "$f" ] || die "$f missing: run make first"
 done
 
@@ -40,7 +40,7 @@ for applet in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 cp "$module" "$root/lib/modules/"
-cp "$heapctl" "$chtest" "$root/bin/"
+cp "$heapctl" "$chtest" "$TOP"/build/probe/* "$root/bin/"
 cp "$TOP"/tests/e2e/*.sh "$root/tests/"
 
 cat >"$root/init" <<INIT

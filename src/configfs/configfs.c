@@ -160,12 +160,13 @@ static ssize_t heap_enable_store(struct config_item *item, const char *page,
 				 size_t count)
 {
 	struct chunk_heap *heap = to_heap(item);
-	bool enable;
+	unsigned int enable;
 	int ret;
 
-	ret = kstrtobool(page, &enable);
-	if (ret)
-		return ret;
+	/* Only 0 and 1: kstrtobool() would take "yes please" as yes. */
+	ret = kstrtouint(page, 10, &enable);
+	if (ret || enable > 1)
+		return -EINVAL;
 	if (enable)
 		ret = chunk_heap_enable(heap);
 	else

@@ -337,6 +337,19 @@ bool chunk_heap_enabled(struct chunk_heap *heap)
 	return enabled;
 }
 
+/* Reserve @bytes against the quota. */
+static int chunk_heap_reserve(struct chunk_heap *heap, s64 bytes)
+{
+	u64 max = READ_ONCE(heap->max_bytes);
+	s64 now = atomic64_add_return(bytes, &heap->stats.bytes);
+
+	if (max && now > max) {
+		atomic64_sub(bytes, &heap->stats.bytes);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static void chunk_stats_update(struct chunk_heap_stats *stats,
 			       const struct chunk_runs *runs, bool add)
 {
@@ -351,6 +364,18 @@ static void chunk_stats_update(struct chunk_heap_stats *stats,
 	atomic64_add(add ? 1 : -1, &stats->buffers);
 }
 
+/* Account a new buffer whose bytes are reserved; raise the peak. */
+static void chunk_heap_account_alloc(struct chunk_heap *heap,
+				     const struct chunk_runs *runs)
+{
+	s64 now = atomic64_read(&heap->stats.bytes);
+	s64 peak = atomic64_read(&heap->stats.peak);
+
+	chunk_stats_update(&heap->stats, runs, true);
+	while (now > peak && !atomic64_try_cmpxchg(&heap->stats.peak, &peak, now))
+		;
+}
+
 /**
  * chunk_heap_account_release() - account a released buffer's chunks
  * @heap: the heap the buffer came from
@@ -362,22 +387,6 @@ void chunk_heap_account_release(struct chunk_heap *heap,
 	chunk_stats_update(&heap->stats, runs, false);
 	atomic64_sub((s64)runs->nr_chunks << (PAGE_SHIFT + runs->order),
 		     &heap->stats.bytes);
-}
-
-/* Reserve @bytes against the quota and raise the peak. */
-static int chunk_heap_reserve(struct chunk_heap *heap, s64 bytes)
-{
-	u64 max = READ_ONCE(heap->max_bytes);
-	s64 now = atomic64_add_return(bytes, &heap->stats.bytes);
-	s64 peak = atomic64_read(&heap->stats.peak);
-
-	if (max && now > max) {
-		atomic64_sub(bytes, &heap->stats.bytes);
-		return -ENOMEM;
-	}
-	while (now > peak && !atomic64_try_cmpxchg(&heap->stats.peak, &peak, now))
-		;
-	return 0;
 }
 
 /**
@@ -436,7 +445,7 @@ struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 	if (ret)
 		goto unlock;
 
-	chunk_stats_update(&heap->stats, &runs, true);
+	chunk_heap_account_alloc(heap, &runs);
 	kref_get(&heap->ref);
 	dmabuf = chunk_buffer_export(heap, &runs, bytes, fd_flags);
 	if (IS_ERR(dmabuf)) {
