@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev ccache
       qemu-system-x86 busybox-static cpio kmod xz-utils rsync python3
-      linux-source-6.12 libjson-c-dev libdrm-dev perl)
+      linux-source-6.12 libjson-c-dev libdrm-dev jq perl)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -15,6 +15,7 @@
 
 #include <linux/cma.h>
 #include <linux/highmem.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
@@ -23,8 +24,8 @@
 #include "core.h"
 #include "../numa/numa.h"
 
-/* Pages zeroed between two checks for a fatal signal (1 MiB). */
-#define CHUNK_ZERO_BATCH	(SZ_1M >> PAGE_SHIFT)
+/* Pages zeroed between two checks for a fatal signal (4 MiB). */
+#define CHUNK_ZERO_BATCH	(SZ_4M >> PAGE_SHIFT)
 
 /**
  * chunk_len_to_chunks() - number of chunks a buffer of @len bytes needs
@@ -47,14 +48,27 @@ int chunk_len_to_chunks(unsigned long len, unsigned int order,
 	return 0;
 }
 
+/*
+ * Zero a run. Lowmem is zeroed with memset() in large slices, as the
+ * mainline CMA heap does, which is several times faster than page by page
+ * in emulators and no slower on hardware; highmem page by page.
+ */
 static int chunk_zero_pages(struct page *page, unsigned long nr_pages)
 {
-	unsigned long i;
+	unsigned long i, n;
 
-	for (i = 0; i < nr_pages; i++) {
-		if (!(i % CHUNK_ZERO_BATCH) && fatal_signal_pending(current))
+	for (i = 0; i < nr_pages; i += n) {
+		if (fatal_signal_pending(current))
 			return -EINTR;
-		clear_highpage(nth_page(page, i));
+		n = min(nr_pages - i, CHUNK_ZERO_BATCH);
+		if (PageHighMem(page)) {
+			unsigned long j;
+
+			for (j = 0; j < n; j++)
+				clear_highpage(nth_page(page, i + j));
+		} else {
+			memset(page_address(nth_page(page, i)), 0, n << PAGE_SHIFT);
+		}
 	}
 	return 0;
 }
@@ -74,8 +88,8 @@ static int chunk_runs_grow(struct chunk_runs *runs)
 
 /*
  * Take up to @want chunks from @area, appending runs: ask for all of them
- * at once, and after a failure for half as many, keeping the length that
- * last worked. Stops when single chunks fail (the area is exhausted).
+ * at once, and after a failure for the next smaller power of two, keeping
+ * the length that last worked. Stops when single chunks fail (the area is exhausted).
  * Returns the number taken, or -EINTR or -ENOMEM (metadata).
  */
 static long chunk_runs_take(struct chunk_runs *runs,
@@ -101,7 +115,8 @@ static long chunk_runs_take(struct chunk_runs *runs,
 		runs->cma_calls++;
 		page = cma_alloc(area->cma, n << runs->order, runs->order, true);
 		if (!page) {
-			try = n / 2;
+			/* Powers of two, as free holes in a CMA area tend to be. */
+			try = is_power_of_2(n) ? n / 2 : rounddown_pow_of_two(n);
 			continue;
 		}
 
