@@ -273,7 +273,6 @@ static void chunk_heap_reattach_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&first->stats.bytes), SZ_64K);
 	put_buf(buf);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&first->stats.bytes), 0);
-
 }
 
 static void chunk_heap_name_taken_test(struct kunit *test)

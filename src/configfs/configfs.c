@@ -214,7 +214,12 @@ static ssize_t heap_##_name##_show(struct config_item *item, char *page) \
 	return sysfs_emit(page, "%lld\n",				\
 			  atomic64_read(&to_heap(item)->stats._name));	\
 }									\
-CONFIGFS_ATTR_RO(heap_, _name)
+static struct configfs_attribute heap_attr_##_name = {			\
+	.ca_name = #_name,						\
+	.ca_mode = 0444,						\
+	.ca_owner = THIS_MODULE,					\
+	.show = heap_##_name##_show,					\
+}
 
 CONFIGFS_ATTR(heap_, cma_area);
 CONFIGFS_ATTR(heap_, chunk_order);

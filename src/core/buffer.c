@@ -23,7 +23,7 @@
  * @heap:	the heap, referenced for as long as the buffer lives
  * @runs:	the chunks
  * @len:	size in bytes, a whole number of chunks
- * @lock:	protects @attachments, @vmap_cnt and @vaddr
+ * @lock:	serialises @attachments, @vmap_cnt and @vaddr
  * @attachments: the chunk_attachment of every attached device
  * @vmap_cnt:	number of vmap() users
  * @vaddr:	kernel mapping while @vmap_cnt > 0
@@ -32,7 +32,7 @@ struct chunk_buffer {
 	struct chunk_heap *heap;
 	struct chunk_runs runs;
 	unsigned long len;
-	struct mutex lock;
+	struct mutex lock; /* serialises attachments, vmap_cnt, vaddr */
 	struct list_head attachments;
 	unsigned int vmap_cnt;
 	void *vaddr;
