@@ -71,20 +71,33 @@ int cmd_list(const struct heapctl_cmd *cmd, int argc, char **argv)
 	return heapctl_output(obj, json, list_print);
 }
 
+/*
+ * The options and the one NAME argument of show, enable, disable and
+ * destroy: NAME must be a valid name of an existing heap. Returns -1 with
+ * *name set, or the exit code to end with.
+ */
+static int existing_heap_arg(const struct heapctl_cmd *cmd, int argc,
+			     char **argv, bool *json, const char **name)
+{
+	int ret = heapctl_simple_args(cmd, argc, argv, json, 1, 1);
+
+	if (ret >= 0)
+		return ret;
+	*name = argv[optind];
+	ret = heap_name_arg(*name);
+	if (!ret)
+		ret = heap_check(*name);
+	return ret ? ret : -1;
+}
+
 int cmd_show(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	bool json = false;
 	const char *name;
 	int ret;
 
-	ret = heapctl_simple_args(cmd, argc, argv, &json, 1, 1);
+	ret = existing_heap_arg(cmd, argc, argv, &json, &name);
 	if (ret >= 0)
-		return ret;
-	name = argv[optind];
-	ret = heap_name_arg(name);
-	if (!ret)
-		ret = heap_check(name);
-	if (ret)
 		return ret;
 	return heapctl_output(heap_to_json(name, HEAP_SHOW), json, heap_print);
 }
@@ -186,15 +199,10 @@ int cmd_enable(const struct heapctl_cmd *cmd, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = heapctl_simple_args(cmd, argc, argv, NULL, 1, 1);
+	ret = existing_heap_arg(cmd, argc, argv, NULL, &name);
 	if (ret >= 0)
 		return ret;
-	name = argv[optind];
-	ret = heap_name_arg(name);
-	if (!ret)
-		ret = heap_check(name);
-	if (!ret)
-		ret = heap_write(name, "enable", on ? "1" : "0");
+	ret = heap_write(name, "enable", on ? "1" : "0");
 	if (ret)
 		return ret;
 	printf("%s: %s\n", name, on ? "enabled" : "disabled");
@@ -208,14 +216,8 @@ int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = heapctl_simple_args(cmd, argc, argv, NULL, 1, 1);
+	ret = existing_heap_arg(cmd, argc, argv, NULL, &name);
 	if (ret >= 0)
-		return ret;
-	name = argv[optind];
-	ret = heap_name_arg(name);
-	if (!ret)
-		ret = heap_check(name);
-	if (ret)
 		return ret;
 	heap_path(path, sizeof(path), name, "buffers");
 	heapctl_read_u64(path, &buffers);
