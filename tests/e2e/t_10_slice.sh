@@ -22,17 +22,12 @@ check "the buffer is 1024 chunks of 64 KiB" grep -q "1024 chunks of 64 KiB" /tmp
 check "an idle area gives 64 MiB in one cma_alloc call" grep -q " 1 cma_alloc calls" /tmp/alloc.out
 cat /tmp/alloc.out | sed 's/^/# /'
 
-chtest hold video64k 67108864 /tmp/release >/tmp/hold.out &
-hold=$!
-while ! grep -q HELD /tmp/hold.out 2>/dev/null; do sleep 0.1; done
+hold slice video64k 67108864
+expect "a 64 MiB buffer is held" HELD bg_first slice
 expect "bytes counts the live buffer" 67108864 cat "$H/bytes"
 expect "buffers counts the live buffer" 1 cat "$H/buffers"
 expect "the area lends exactly the buffer" $((free0 - 16384)) area_free reserved
-touch /tmp/release
-wait $hold
-expect "the held buffer kept its contents" "HELD
-OK" cat /tmp/hold.out
-rm -f /tmp/release
+expect "the held buffer kept its contents" OK bg_finish slice
 expect "bytes returns to 0" 0 cat "$H/bytes"
 expect "buffers returns to 0" 0 cat "$H/buffers"
 expect "peak remembers 64 MiB" 67108864 cat "$H/peak"

@@ -17,11 +17,8 @@ expect "the buffer's chunks all went back" "$free0" area_free reserved
 expect "no bytes are left accounted" 0 cat "$CFS/dmabuf64k/bytes"
 
 # A length that is not a whole number of chunks is rounded up.
-chtest hold dmabuf64k 65537 /tmp/release2 >/tmp/hold2.out &
-while ! grep -q HELD /tmp/hold2.out 2>/dev/null; do sleep 0.1; done
+hold odd dmabuf64k 65537
 expect "65537 bytes take two 64 KiB chunks" 131072 cat "$CFS/dmabuf64k/bytes"
-touch /tmp/release2
-wait
-rm -f /tmp/release2
+expect "... and the buffer is usable" OK bg_finish odd
 echo 0 >"$CFS/dmabuf64k/enable"
 rmdir "$CFS/dmabuf64k"
