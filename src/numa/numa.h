@@ -53,6 +53,7 @@ unsigned int chunk_area_max_order(const struct chunk_area *area);
  * @CHUNK_NUMA_BIND:	the allocating CPU's node's area only
  * @CHUNK_NUMA_INTERLEAVE: round-robin over every node's area, then the
  *			heap's
+ * @CHUNK_NUMA_NR_POLICIES: number of policies
  */
 enum chunk_numa_policy {
 	CHUNK_NUMA_DEFAULT,
