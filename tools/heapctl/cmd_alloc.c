@@ -86,6 +86,22 @@ static const char *alloc_hint(int err, bool at_open)
 	}
 }
 
+/*
+ * Whether the chunk heap NAME serves /dev/dma_heap/NAME: a configfs
+ * directory alone may be a disabled heap named like another dma-heap
+ * (system, reserved), whose figures say nothing of this allocation.
+ */
+static bool serves_device(const char *name)
+{
+	char path[PATH_MAX], dev[PATH_MAX], want[PATH_MAX];
+
+	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/device", name);
+	if (heapctl_read(path, dev, sizeof(dev)))
+		return false;
+	snprintf(want, sizeof(want), "/dev/dma_heap/%s", name);
+	return !strcmp(dev, want);
+}
+
 int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -138,7 +154,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 
 	/* A chunk heap tells its chunk size and counts its cma_alloc calls. */
 	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/chunk_size", argv[optind]);
-	chunked = !heapctl_read_u64(path, &chunk) && chunk;
+	chunked = serves_device(argv[optind]) && !heapctl_read_u64(path, &chunk) && chunk;
 	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/cma_calls", argv[optind]);
 	if (chunked)
 		heapctl_read_u64(path, &calls0);
