@@ -19,6 +19,7 @@ run sh -c "echo reserved > $H/cma_area"
 run sh -c "echo 4 > $H/chunk_order"
 run sh -c "echo 1 > $H/enable"
 run ls -l /dev/dma_heap/
+run heapctl areas
 echo "== allocate 64 MiB, map it, check it is zeroed, write and read it back"
 run heapctl alloc video64k 64M --verify
 echo "== hold a buffer: the heap accounts for it"
@@ -27,6 +28,7 @@ sleep 1
 echo "   bytes=$(cat $H/bytes) buffers=$(cat $H/buffers)"
 wait
 echo "   released: bytes=$(cat $H/bytes) buffers=$(cat $H/buffers) peak=$(cat $H/peak)"
+run heapctl show video64k
 echo "== 64 MiB, 10 times each, from the chunk heap and the mainline CMA heap"
 run heapctl alloc video64k 64M --count 10
 run heapctl alloc reserved 64M --count 10
