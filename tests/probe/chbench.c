@@ -32,6 +32,7 @@
 #define MiB		(1024UL * 1024)
 #define CFS		"/sys/kernel/config/chunk_heap"
 #define MAX_RUNS	32
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const unsigned long sizes[] = { 1, 24, 95, 256 };
 
@@ -76,7 +77,7 @@ static long long attr(const char *heap, const char *name)
 }
 
 /* The bytes of a heap's live buffers on @nid, from node_bytes. */
-static long long node_bytes(const char *heap, int nid)
+static long long bytes_on_node(const char *heap, int nid)
 {
 	char path[256];
 	long long bytes = 0;
@@ -173,7 +174,7 @@ static int bench_idle(int runs, int nheaps, char **heaps)
 		return 2;
 	printf("| heap | size | median ms | x zeroing | ms per MiB | cma_alloc calls |\n");
 	printf("|---|---|---|---|---|---|\n");
-	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		unsigned long len = sizes[s] * MiB;
 		double zero = zero_ms(len, runs);
 
@@ -274,7 +275,8 @@ static int bench_frag(int hole_order, int nheaps, char **heaps)
 	if (fragment(filler, hole, &fds, &n))
 		return 1;
 	free_bytes = (unsigned long)(n / 2) * hole;
-	printf("| heap | holes | free MiB | largest MiB | share of free | ms | cma_alloc calls | holes spanned |\n");
+	printf("| heap | holes | free MiB | largest MiB | share of free | ms |");
+	printf(" cma_alloc calls | holes spanned |\n");
 	printf("|---|---|---|---|---|---|---|---|\n");
 	for (h = 0; h < nheaps; h++) {
 		double ms = 0, calls = -1;
@@ -315,7 +317,7 @@ static int bench_numa(const char *name, unsigned long len, const char *policy)
 		if (fd < 0)
 			return 1;
 		if (i == 0)
-			local = node_bytes(name, 1);
+			local = bytes_on_node(name, 1);
 		close(fd);
 	}
 	close(heap);
@@ -332,6 +334,7 @@ int main(int argc, char **argv)
 		return bench_frag(atoi(argv[2]), argc - 3, argv + 3);
 	if (argc == 5 && !strcmp(argv[1], "numa"))
 		return bench_numa(argv[2], strtoul(argv[3], NULL, 0) * MiB, argv[4]);
-	fprintf(stderr, "usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP... | numa HEAP MIB POLICY\n");
+	fputs("usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP...", stderr);
+	fputs(" | numa HEAP MIB POLICY\n", stderr);
 	return 2;
 }

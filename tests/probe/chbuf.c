@@ -26,13 +26,14 @@
 
 static size_t page;
 
+/* Print a step's result: @err is 0 or a negative errno. */
 static void step(const char *name, int err)
 {
-	printf("%s %s\n", name, err ? strerrorname_np(err) : "OK");
+	printf("%s %s\n", name, err ? strerrorname_np(-err) : "OK");
 }
 
 /* Each page starts with its index. */
-static void fill(uint8_t *p, size_t len)
+static void fill(unsigned char *p, size_t len)
 {
 	size_t i;
 
@@ -40,13 +41,13 @@ static void fill(uint8_t *p, size_t len)
 		*(uint64_t *)(p + i * page) = i;
 }
 
-static int check(const uint8_t *p, size_t first, size_t nr)
+static int check(const unsigned char *p, size_t first, size_t nr)
 {
 	size_t i;
 
 	for (i = 0; i < nr; i++)
 		if (*(const uint64_t *)(p + i * page) != first + i)
-			return EIO;
+			return -EIO;
 	return 0;
 }
 
@@ -56,7 +57,7 @@ static int mmap_check(int fd, size_t off, size_t len, int flags)
 	int err;
 
 	if (p == MAP_FAILED)
-		return errno;
+		return -errno;
 	err = check(p, off / page, len / page);
 	munmap(p, len);
 	return err;
@@ -71,13 +72,13 @@ static int fdinfo_has(int fd, const char *want)
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = open(path, O_RDONLY);
 	if (f < 0)
-		return errno;
+		return -errno;
 	n = read(f, buf, sizeof(buf) - 1);
 	close(f);
 	if (n < 0)
-		return EIO;
+		return -EIO;
 	buf[n] = '\0';
-	return strstr(buf, want) ? 0 : ENOENT;
+	return strstr(buf, want) ? 0 : -ENOENT;
 }
 
 /* Whether debugfs lists an attachment of the buffer to @dev. */
@@ -89,13 +90,13 @@ static int attached_to(const char *dev)
 
 	f = open("/sys/kernel/debug/dma_buf/bufinfo", O_RDONLY);
 	if (f < 0)
-		return errno;
+		return -errno;
 	n = read(f, buf, sizeof(buf) - 1);
 	close(f);
 	if (n < 0)
-		return EIO;
+		return -EIO;
 	buf[n] = '\0';
-	return strstr(buf, dev) ? 0 : ENOENT;
+	return strstr(buf, dev) ? 0 : -ENOENT;
 }
 
 /* vgem imports the buffer: it attaches and maps it for its device. */
@@ -107,13 +108,13 @@ static int vgem_import(int fd)
 
 	dri = open("/dev/dri/card0", O_RDWR);
 	if (dri < 0)
-		return errno;
-	err = ioctl(dri, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime) < 0 ? errno : 0;
+		return -errno;
+	err = ioctl(dri, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime) < 0 ? -errno : 0;
 	step("vgem-import", err);
 	if (!err) {
 		step("vgem-attached", attached_to("\tvgem\n"));
 		close_arg.handle = prime.handle;
-		err = ioctl(dri, DRM_IOCTL_GEM_CLOSE, &close_arg) < 0 ? errno : 0;
+		err = ioctl(dri, DRM_IOCTL_GEM_CLOSE, &close_arg) < 0 ? -errno : 0;
 	}
 	close(dri);
 	return err;
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/dev/dma_heap/%s", argv[1]);
 	heap = open(path, O_RDONLY | O_CLOEXEC);
 	if (heap < 0 || ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
-		step("alloc", errno);
+		step("alloc", -errno);
 		return 1;
 	}
 	close(heap);
@@ -148,16 +149,16 @@ int main(int argc, char **argv)
 
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
-		step("mmap", errno);
+		step("mmap", -errno);
 		return 1;
 	}
 	sync.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE;
-	step("sync-start", ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? errno : 0);
+	step("sync-start", ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? -errno : 0);
 	fill(p, len);
 	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE;
-	step("sync-end", ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? errno : 0);
+	step("sync-end", ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? -errno : 0);
 	sync.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW | 0x100;
-	step("sync-bad-flags", ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? errno : 0);
+	step("sync-bad-flags", ioctl(fd, DMA_BUF_IOCTL_SYNC, &sync) < 0 ? -errno : 0);
 	step("mmap", check(p, 0, len / page));
 	munmap(p, len);
 
@@ -168,12 +169,12 @@ int main(int argc, char **argv)
 	step("mmap-too-long", mmap_check(fd, 0, len + page, MAP_SHARED));
 	step("mmap-private", mmap_check(fd, 0, page, MAP_PRIVATE));
 
-	step("set-name", ioctl(fd, DMA_BUF_SET_NAME_B, "cam0-frame") < 0 ? errno : 0);
+	step("set-name", ioctl(fd, DMA_BUF_SET_NAME_B, "cam0-frame") < 0 ? -errno : 0);
 	step("fdinfo-name", fdinfo_has(fd, "name:\tcam0-frame"));
 	snprintf(want, sizeof(want), "exp_name:\t%s\n", argv[1]);
 	step("fdinfo-exp-name", fdinfo_has(fd, want));
 
 	step("vgem-close", vgem_import(fd));
-	step("release", close(fd) < 0 ? errno : 0);
+	step("release", close(fd) < 0 ? -errno : 0);
 	return 0;
 }
