@@ -219,10 +219,17 @@ static void chunk_quota_accounting_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.buffers), 1);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.area_bytes[idx]), SZ_64K);
 
+	/* More than all CMA areas hold: refused before anything is reserved. */
+	b = chunk_heap_alloc_buffer(heap, -(unsigned long)SZ_64K, O_RDWR, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.failures), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.bytes), SZ_64K);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.cma_calls), 1);
+
 	/* 100 KiB rounds up to 128 KiB: past the quota. */
 	b = chunk_heap_alloc_buffer(heap, 100 * SZ_1K, O_RDWR, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.failures), 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.failures), 2);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.bytes), SZ_64K);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.cma_calls), 1);
 

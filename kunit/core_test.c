@@ -18,21 +18,27 @@ struct len_case {
 	const char *desc;
 	unsigned long len;
 	unsigned int order;
+	unsigned long max;
 	int ret;
 	unsigned long nr_chunks;
 };
 
+#define ANY ULONG_MAX
+
 static const struct len_case len_cases[] = {
-	{ "one byte is one chunk", 1, 4, 0, 1 },
-	{ "an exact chunk", SZ_64K, 4, 0, 1 },
-	{ "a byte over a chunk", SZ_64K + 1, 4, 0, 2 },
-	{ "64 MiB of 64 KiB", SZ_64M, 4, 0, 1024 },
-	{ "64 MiB of pages", SZ_64M, 0, 0, SZ_64M / PAGE_SIZE },
-	{ "2 MiB chunks round up", SZ_2M + PAGE_SIZE, 9, 0, 2 },
-	{ "zero length", 0, 4, -EINVAL, 0 },
-	{ "rounding overflows", ULONG_MAX, 0, -EINVAL, 0 },
-	{ "largest length that rounds", ULONG_MAX - PAGE_SIZE + 1, 0, 0,
-	  ULONG_MAX / PAGE_SIZE },
+	{ "one byte is one chunk", 1, 4, ANY, 0, 1 },
+	{ "an exact chunk", SZ_64K, 4, ANY, 0, 1 },
+	{ "a byte over a chunk", SZ_64K + 1, 4, ANY, 0, 2 },
+	{ "64 MiB of 64 KiB", SZ_64M, 4, ANY, 0, 1024 },
+	{ "64 MiB of pages", SZ_64M, 0, ANY, 0, SZ_64M / PAGE_SIZE },
+	{ "2 MiB chunks round up", SZ_2M + PAGE_SIZE, 9, ANY, 0, 2 },
+	{ "exactly what the areas hold", SZ_64M, 4, 1024, 0, 1024 },
+	{ "a chunk more than the areas hold", SZ_64M + 1, 4, 1024, -ENOMEM, 0 },
+	{ "zero length", 0, 4, ANY, -EINVAL, 0 },
+	{ "rounding overflows", ULONG_MAX, 0, ANY, -EINVAL, 0 },
+	/* Rounds without overflow, but its byte count does not fit an s64. */
+	{ "2^64 - 64 KiB is refused", -(unsigned long)SZ_64K, 4, 1UL << 20, -ENOMEM, 0 },
+	{ "more chunks than an unsigned int", 1UL << 46, 0, ANY, -ENOMEM, 0 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(len, len_cases, desc);
@@ -42,7 +48,8 @@ static void chunk_len_test(struct kunit *test)
 	const struct len_case *c = test->param_value;
 	unsigned long nr = 0;
 
-	KUNIT_EXPECT_EQ(test, chunk_len_to_chunks(c->len, c->order, &nr), c->ret);
+	KUNIT_EXPECT_EQ(test, chunk_len_to_chunks(c->len, c->order, c->max, &nr),
+			c->ret);
 	if (!c->ret)
 		KUNIT_EXPECT_EQ(test, nr, c->nr_chunks);
 }

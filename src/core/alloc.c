@@ -31,19 +31,26 @@
  * chunk_len_to_chunks() - number of chunks a buffer of @len bytes needs
  * @len: requested length in bytes
  * @order: chunk order
+ * @max_chunks: the most chunks that could ever be had, e.g. all the CMA
+ *	areas' pages >> @order
  * @nr_chunks: the number of chunks, on success
  *
- * Return: 0, or -EINVAL if @len is 0 or rounding it up to whole chunks
- * overflows.
+ * Checking @max_chunks first keeps every later byte count far from
+ * overflowing, and refuses hopeless requests before anything is reserved.
+ *
+ * Return: 0; -EINVAL if @len is 0 or rounding it up to whole chunks
+ * overflows; -ENOMEM if it needs more than @max_chunks chunks.
  */
 int chunk_len_to_chunks(unsigned long len, unsigned int order,
-			unsigned long *nr_chunks)
+			unsigned long max_chunks, unsigned long *nr_chunks)
 {
 	unsigned long chunk = PAGE_SIZE << order;
 	unsigned long rounded;
 
 	if (!len || check_add_overflow(len, chunk - 1, &rounded))
 		return -EINVAL;
+	if (rounded >> (PAGE_SHIFT + order) > min(max_chunks, UINT_MAX))
+		return -ENOMEM;
 	*nr_chunks = rounded >> (PAGE_SHIFT + order);
 	return 0;
 }
@@ -60,6 +67,7 @@ static int chunk_zero_pages(struct page *page, unsigned long nr_pages)
 	for (i = 0; i < nr_pages; i += n) {
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		cond_resched();
 		n = min(nr_pages - i, CHUNK_ZERO_BATCH);
 		if (PageHighMem(page)) {
 			unsigned long j;

@@ -36,8 +36,11 @@ struct dma_heap;
 
 /* Longest heap name, without the terminating NUL. */
 #define CHUNK_HEAP_NAME_MAX	63
-/* Largest chunk order accepted at all: 1 GiB chunks with 4 KiB pages. */
-#define CHUNK_HEAP_MAX_ORDER	18
+/*
+ * Largest chunk order accepted at all: 1 GiB chunks, so that a chunk fits
+ * one scatterlist entry (order 18 with 4 KiB pages, 14 with 64 KiB).
+ */
+#define CHUNK_HEAP_MAX_ORDER	(30 - PAGE_SHIFT)
 
 /**
  * struct chunk_run - physically contiguous chunks from one cma_alloc()
@@ -73,7 +76,7 @@ int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_plan *plan,
 		     unsigned int order, unsigned long nr_chunks);
 void chunk_runs_free(struct chunk_runs *runs);
 int chunk_len_to_chunks(unsigned long len, unsigned int order,
-			unsigned long *nr_chunks);
+			unsigned long max_chunks, unsigned long *nr_chunks);
 
 /**
  * struct chunk_heap_stats - a heap's accounting, all counters atomic

@@ -121,13 +121,15 @@ int chunk_heap_check_order(const struct chunk_area *area, unsigned int order)
  * @area: the area
  *
  * Return: 0; -EBUSY if the heap is enabled; -ERANGE if the area cannot
- * hold the heap's chunk order.
+ * hold the heap's chunk order; -EINTR if killed while waiting for
+ * allocations in progress.
  */
 int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area)
 {
 	int ret;
 
-	down_write(&heap->lock);
+	if (down_write_killable(&heap->lock))
+		return -EINTR;
 	ret = heap->slot ? -EBUSY : chunk_heap_check_order(area, heap->order);
 	if (!ret)
 		heap->area = area;
@@ -141,13 +143,15 @@ int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area)
  * @order: chunk order
  *
  * Return: 0; -EBUSY if the heap is enabled; -ERANGE if the order is too
- * large for the heap's area, or for any area.
+ * large for the heap's area, or for any area; -EINTR if killed while
+ * waiting for allocations in progress.
  */
 int chunk_heap_set_order(struct chunk_heap *heap, unsigned int order)
 {
 	int ret;
 
-	down_write(&heap->lock);
+	if (down_write_killable(&heap->lock))
+		return -EINTR;
 	ret = heap->slot ? -EBUSY : chunk_heap_check_order(heap->area, order);
 	if (!ret)
 		heap->order = order;
@@ -201,7 +205,14 @@ u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid)
 	return bytes;
 }
 
-/* Whether another dma-heap (system, reserved, ...) already has @name. */
+/*
+ * Whether another dma-heap (system, reserved, ...) already has @name.
+ * dma_heap_add() in 6.12 creates the device before it checks the name,
+ * so a clash there makes sysfs warn with a stack dump; look the name up
+ * in /sys/class/dma_heap first. There is no exported lookup, and the
+ * check is advisory: a heap registered in between still fails cleanly in
+ * dma_heap_add().
+ */
 static bool chunk_heap_name_taken(const char *name)
 {
 	/* /sys/kernel is exported; its parent is the root of sysfs. */
@@ -270,14 +281,16 @@ static struct chunk_slot *chunk_slot_get(const char *name)
  *
  * Return: 0; -EINVAL if no CMA area is set; -EEXIST if a dma-heap that
  * this module does not own has the name; -EBUSY if another chunk heap
- * serves the name; -ENOMEM, or an error from dma_heap_add().
+ * serves the name; -EINTR if killed while waiting for allocations in
+ * progress; -ENOMEM, or an error from dma_heap_add().
  */
 int chunk_heap_enable(struct chunk_heap *heap)
 {
 	struct chunk_slot *slot;
 	int ret = 0;
 
-	down_write(&heap->lock);
+	if (down_write_killable(&heap->lock))
+		return -EINTR;
 	if (heap->slot)
 		goto out;
 	if (!heap->area) {
@@ -389,6 +402,23 @@ void chunk_heap_account_release(struct chunk_heap *heap,
 		     &heap->stats.bytes);
 }
 
+/* Fill @runs with @nr_chunks chunks where the heap's policy places them. */
+static int chunk_heap_fill(struct chunk_heap *heap, struct chunk_runs *runs,
+			   unsigned long nr_chunks)
+{
+	struct chunk_plan *plan;
+	int ret;
+
+	plan = chunk_numa_place(READ_ONCE(heap->numa_policy), heap->area,
+				nr_chunks);
+	if (IS_ERR(plan))
+		return PTR_ERR(plan);
+	ret = chunk_runs_alloc(runs, plan, heap->order, nr_chunks);
+	kfree(plan);
+	atomic64_add(runs->cma_calls, &heap->stats.cma_calls);
+	return ret;
+}
+
 /**
  * chunk_heap_alloc_buffer() - allocate a dma-buf from an enabled heap
  * @heap: the heap; the buffer takes a reference of its own
@@ -398,7 +428,8 @@ void chunk_heap_account_release(struct chunk_heap *heap,
  *
  * Return: the dma-buf, or ERR_PTR(): -EINVAL for a zero or overflowing
  * length or unknown flags; -ENODEV if the heap is not enabled; -ENOMEM
- * when the quota or the CMA area is exhausted; -EINTR on a fatal signal.
+ * when the quota or the CMA areas are exhausted, or the length exceeds
+ * all CMA areas together; -EINTR on a fatal signal.
  * On failure everything taken is released.
  */
 struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
@@ -420,23 +451,15 @@ struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 		ret = -ENODEV;
 		goto unlock;
 	}
-	ret = chunk_len_to_chunks(len, heap->order, &nr_chunks);
-	if (ret)
-		goto unlock;
-	bytes = (s64)nr_chunks << (PAGE_SHIFT + heap->order);
-
-	ret = chunk_heap_reserve(heap, bytes);
+	ret = chunk_len_to_chunks(len, heap->order,
+				  chunk_area_total_pages() >> heap->order,
+				  &nr_chunks);
 	if (!ret) {
-		struct chunk_plan *plan;
-
-		plan = chunk_numa_place(READ_ONCE(heap->numa_policy),
-					heap->area, nr_chunks);
-		ret = PTR_ERR_OR_ZERO(plan);
-		if (!ret) {
-			ret = chunk_runs_alloc(&runs, plan, heap->order, nr_chunks);
-			kfree(plan);
-		}
-		atomic64_add(runs.cma_calls, &heap->stats.cma_calls);
+		bytes = (s64)nr_chunks << (PAGE_SHIFT + heap->order);
+		ret = chunk_heap_reserve(heap, bytes);
+	}
+	if (!ret) {
+		ret = chunk_heap_fill(heap, &runs, nr_chunks);
 		if (ret)
 			atomic64_sub(bytes, &heap->stats.bytes);
 	}

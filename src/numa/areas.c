@@ -79,6 +79,22 @@ const struct chunk_area *chunk_area_get(unsigned int index)
 }
 
 /**
+ * chunk_area_total_pages() - pages in all CMA areas together
+ *
+ * Return: the sum of the areas' sizes in pages, an upper bound on what any
+ * buffer can hold.
+ */
+unsigned long chunk_area_total_pages(void)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < chunk_nr_areas; i++)
+		pages += chunk_areas[i].nr_pages;
+	return pages;
+}
+
+/**
  * chunk_area_find() - an area by its name
  * @name: the area's name, as in /sys/kernel/mm/cma/
  *

@@ -44,6 +44,7 @@ unsigned int chunk_area_count(void);
 const struct chunk_area *chunk_area_get(unsigned int index);
 const struct chunk_area *chunk_area_find(const char *name);
 unsigned int chunk_area_max_order(const struct chunk_area *area);
+unsigned long chunk_area_total_pages(void);
 
 /**
  * enum chunk_numa_policy - where chunks come from

@@ -42,6 +42,9 @@ expect "unknown fd_flags are refused" EINVAL chtest alloc video64k 65536 0x800
 expect "an overflowing length is refused" EINVAL chtest alloc video64k 0xffffffffffffffff
 expect "more than the area holds is refused" ENOMEM chtest alloc video64k 0x40000000
 expect "... and counted as a failure" $((fails0 + 1)) cat "$H/failures"
+expect "2^64 - 64 KiB is refused" ENOMEM chtest alloc video64k 0xffffffffffff0000
+expect "... and counted as a failure" $((fails0 + 2)) cat "$H/failures"
+expect "... and peak is untouched" 67108864 cat "$H/peak"
 expect "... and bytes stays 0" 0 cat "$H/bytes"
 expect "... and the area loses nothing" "$free0" area_free reserved
 
