@@ -63,13 +63,13 @@ static int mmap_check(int fd, size_t off, size_t len, int flags)
 	return err;
 }
 
-static int fdinfo_has(int fd, const char *want)
+/* Whether the file at @path contains @want: 0 or a negative errno. */
+static int file_has(const char *path, const char *want)
 {
-	char path[64], buf[4096];
+	static char buf[65536];
 	ssize_t n;
 	int f;
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = open(path, O_RDONLY);
 	if (f < 0)
 		return -errno;
@@ -81,22 +81,12 @@ static int fdinfo_has(int fd, const char *want)
 	return strstr(buf, want) ? 0 : -ENOENT;
 }
 
-/* Whether debugfs lists an attachment of the buffer to @dev. */
-static int attached_to(const char *dev)
+static int fdinfo_has(int fd, const char *want)
 {
-	static char buf[65536];
-	ssize_t n;
-	int f;
+	char path[64];
 
-	f = open("/sys/kernel/debug/dma_buf/bufinfo", O_RDONLY);
-	if (f < 0)
-		return -errno;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n < 0)
-		return -EIO;
-	buf[n] = '\0';
-	return strstr(buf, dev) ? 0 : -ENOENT;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	return file_has(path, want);
 }
 
 /* vgem imports the buffer: it attaches and maps it for its device. */
@@ -112,7 +102,9 @@ static int vgem_import(int fd)
 	err = ioctl(dri, DRM_IOCTL_PRIME_FD_TO_HANDLE, &prime) < 0 ? -errno : 0;
 	step("vgem-import", err);
 	if (!err) {
-		step("vgem-attached", attached_to("\tvgem\n"));
+		/* debugfs lists the devices attached to each buffer. */
+		step("vgem-attached", file_has("/sys/kernel/debug/dma_buf/bufinfo",
+					       "\tvgem\n"));
 		close_arg.handle = prime.handle;
 		err = ioctl(dri, DRM_IOCTL_GEM_CLOSE, &close_arg) < 0 ? -errno : 0;
 	}
