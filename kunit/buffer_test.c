@@ -19,30 +19,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "../src/core/core.h"
-#include "../src/numa/numa.h"
-
-static const struct chunk_area *reserved(struct kunit *test)
-{
-	const struct chunk_area *area = chunk_area_find("reserved");
-
-	KUNIT_ASSERT_NOT_NULL_MSG(test, area, "boot with cma=64M");
-	return area;
-}
-
-static struct chunk_plan *off_plan(struct kunit *test,
-				   const struct chunk_area *area,
-				   unsigned long nr)
-{
-	struct chunk_plan *plan;
-
-	plan = kunit_kzalloc(test, struct_size(plan, step, 1), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, plan);
-	plan->nr_steps = 1;
-	plan->step[0].area = area;
-	plan->step[0].max = nr;
-	return plan;
-}
+#include "chunk_test.h"
 
 /*
  * Take the whole area as order-4 chunks, then give back every other
@@ -57,7 +34,7 @@ static struct page *fragment(struct kunit *test, const struct chunk_area *area,
 	unsigned long all = area->nr_pages >> 4, b;
 	struct page *base;
 
-	KUNIT_ASSERT_EQ(test, chunk_runs_alloc(&hog, off_plan(test, area, all), 4, all), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &hog, area, 4, all), 0);
 	/* An idle area gives it in one run. */
 	KUNIT_ASSERT_EQ(test, hog.nr_runs, 1);
 	base = hog.run[0].page;
@@ -84,7 +61,7 @@ static void release_held(const struct chunk_area *area, struct page *base,
 
 static void chunk_fragmented_64k_test(struct kunit *test)
 {
-	const struct chunk_area *area = reserved(test);
+	const struct chunk_area *area = chunk_test_reserved(test);
 	struct chunk_runs runs = {};
 	unsigned long blocks;
 	struct page *base;
@@ -92,7 +69,7 @@ static void chunk_fragmented_64k_test(struct kunit *test)
 
 	base = fragment(test, area, 1, &blocks);
 	/* 32 single-chunk holes: 32, 16, 8, 4, 2 fail, then 32 calls of 1. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, off_plan(test, area, 32), 4, 32), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 32), 0);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 32);
 	KUNIT_EXPECT_EQ(test, runs.cma_calls, 5 + 32);
 	for (i = 0; i < runs.nr_runs; i++) {
@@ -105,7 +82,7 @@ static void chunk_fragmented_64k_test(struct kunit *test)
 
 static void chunk_fragmented_1m_test(struct kunit *test)
 {
-	const struct chunk_area *area = reserved(test);
+	const struct chunk_area *area = chunk_test_reserved(test);
 	struct chunk_runs runs = {};
 	unsigned long blocks;
 	struct page *base;
@@ -113,7 +90,7 @@ static void chunk_fragmented_1m_test(struct kunit *test)
 
 	base = fragment(test, area, 16, &blocks);
 	/* 4 MiB over 1 MiB holes: 64 and 32 fail, then 4 runs of 16. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, off_plan(test, area, 64), 4, 64), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 64), 0);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 4);
 	KUNIT_EXPECT_EQ(test, runs.cma_calls, 2 + 4);
 	for (i = 0; i < runs.nr_runs; i++)
@@ -121,8 +98,7 @@ static void chunk_fragmented_1m_test(struct kunit *test)
 	chunk_runs_free(&runs);
 
 	/* Every free chunk can still be had: half of the whole blocks. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, off_plan(test, area, blocks / 2 * 16),
-					       4, blocks / 2 * 16), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, blocks / 2 * 16), 0);
 	chunk_runs_free(&runs);
 	release_held(area, base, 16, blocks);
 }
@@ -148,19 +124,18 @@ static void clear_sigkill(void)
 
 static void chunk_fatal_signal_test(struct kunit *test)
 {
-	const struct chunk_area *area = reserved(test);
+	const struct chunk_area *area = chunk_test_reserved(test);
 	struct chunk_runs runs = {};
 	int ret;
 
 	send_sigkill_to_self(test);
-	ret = chunk_runs_alloc(&runs, off_plan(test, area, 16), 4, 16);
+	ret = chunk_test_alloc_from(test, &runs, area, 4, 16);
 	clear_sigkill();
 	KUNIT_EXPECT_EQ(test, ret, -EINTR);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
 	KUNIT_EXPECT_NULL(test, runs.run);
 	/* The area lost nothing: all of it can still be had at once. */
-	KUNIT_EXPECT_EQ(test, chunk_runs_alloc(&runs, off_plan(test, area, area->nr_pages >> 4),
-					       4, area->nr_pages >> 4), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, area->nr_pages >> 4), 0);
 	chunk_runs_free(&runs);
 }
 
@@ -184,7 +159,7 @@ static struct chunk_heap *enabled_heap(struct kunit *test, const char *name,
 
 	KUNIT_ASSERT_NOT_NULL(test, heap);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, heap), 0);
-	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, reserved(test)), 0);
+	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), 0);
 	KUNIT_ASSERT_EQ(test, chunk_heap_set_order(heap, order), 0);
 	KUNIT_ASSERT_EQ(test, chunk_heap_enable(heap), 0);
 	return heap;
@@ -207,7 +182,7 @@ static void chunk_heap_fatal_signal_test(struct kunit *test)
 static void chunk_quota_accounting_test(struct kunit *test)
 {
 	struct chunk_heap *heap = enabled_heap(test, "kunit-quota", 4);
-	unsigned int idx = reserved(test)->index;
+	unsigned int idx = chunk_test_reserved(test)->index;
 	struct dma_buf *a, *b, *c;
 
 	chunk_heap_set_max_bytes(heap, SZ_128K);
@@ -237,7 +212,7 @@ static void chunk_quota_accounting_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.bytes), SZ_128K);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.peak), SZ_128K);
-	KUNIT_EXPECT_EQ(test, chunk_heap_node_bytes(heap, reserved(test)->nid), SZ_128K);
+	KUNIT_EXPECT_EQ(test, chunk_heap_node_bytes(heap, chunk_test_reserved(test)->nid), SZ_128K);
 
 	put_buf(a);
 	put_buf(c);
@@ -248,7 +223,7 @@ static void chunk_quota_accounting_test(struct kunit *test)
 
 	/* Settings that need a disabled heap. */
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 5), -EBUSY);
-	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, reserved(test)), -EBUSY);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), -EBUSY);
 	chunk_heap_disable(heap);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 5), 0);
 	a = chunk_heap_alloc_buffer(heap, SZ_64K, O_RDWR, 0);
@@ -265,7 +240,7 @@ static void chunk_heap_reattach_test(struct kunit *test)
 	second = chunk_heap_create("kunit-again");
 	KUNIT_ASSERT_NOT_NULL(test, second);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, second), 0);
-	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(second, reserved(test)), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(second, chunk_test_reserved(test)), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(second, 9), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_enable(second), -EBUSY);
 
@@ -289,7 +264,7 @@ static void chunk_heap_name_taken_test(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, heap);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, heap), 0);
-	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, reserved(test)), 0);
+	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_enable(heap), -EEXIST);
 	KUNIT_EXPECT_FALSE(test, chunk_heap_enabled(heap));
 }

@@ -11,8 +11,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 
-#include "../src/core/core.h"
-#include "../src/numa/numa.h"
+#include "chunk_test.h"
 
 struct len_case {
 	const char *desc;
@@ -104,29 +103,6 @@ static void chunk_check_name_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunk_heap_check_name(long_name), -ENAMETOOLONG);
 }
 
-static const struct chunk_area *reserved_area(struct kunit *test)
-{
-	const struct chunk_area *area = chunk_area_find("reserved");
-
-	KUNIT_ASSERT_NOT_NULL_MSG(test, area, "boot with cma=64M");
-	return area;
-}
-
-/* Allocate from @area alone, as the "off" policy does. */
-static int alloc_from(struct kunit *test, struct chunk_runs *runs,
-		      const struct chunk_area *area, unsigned int order,
-		      unsigned long nr_chunks)
-{
-	struct chunk_plan *plan;
-
-	plan = kunit_kzalloc(test, struct_size(plan, step, 1), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, plan);
-	plan->nr_steps = 1;
-	plan->step[0].area = area;
-	plan->step[0].max = nr_chunks;
-	return chunk_runs_alloc(runs, plan, order, nr_chunks);
-}
-
 /* Every chunk is naturally aligned, zeroed and inside the area. */
 static void expect_chunks_sane(struct kunit *test, const struct chunk_area *area,
 			       const struct chunk_runs *runs)
@@ -159,7 +135,7 @@ static void expect_chunks_sane(struct kunit *test, const struct chunk_area *area
 
 static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 {
-	const struct chunk_area *area = reserved_area(test);
+	const struct chunk_area *area = chunk_test_reserved(test);
 	static const unsigned int orders[] = { 0, 4, 9 };
 	unsigned int i;
 
@@ -167,7 +143,7 @@ static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 		struct chunk_runs runs = {};
 		void *va;
 
-		KUNIT_ASSERT_EQ(test, alloc_from(test, &runs, area, orders[i], 8), 0);
+		KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &runs, area, orders[i], 8), 0);
 		KUNIT_EXPECT_EQ(test, runs.nr_chunks, 8);
 		KUNIT_EXPECT_EQ(test, runs.order, orders[i]);
 		expect_chunks_sane(test, area, &runs);
@@ -184,11 +160,11 @@ static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 
 static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 {
-	const struct chunk_area *area = reserved_area(test);
+	const struct chunk_area *area = chunk_test_reserved(test);
 	struct chunk_runs runs = {};
 
 	/* 16 MiB of 64 KiB chunks from an idle area: one run, one call. */
-	KUNIT_ASSERT_EQ(test, alloc_from(test, &runs, area, 4, 256), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 256), 0);
 	KUNIT_EXPECT_EQ(test, runs.cma_calls, 1);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 1);
 	expect_chunks_sane(test, area, &runs);
@@ -197,27 +173,27 @@ static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 
 static void chunk_alloc_rollback_test(struct kunit *test)
 {
-	const struct chunk_area *area = reserved_area(test);
+	const struct chunk_area *area = chunk_test_reserved(test);
 	unsigned long all = area->nr_pages >> 4;
 	struct chunk_runs hog = {}, runs = {}, none = {}, big = {};
 
 	/* Leave exactly 8 free 64 KiB chunks in the area. */
-	KUNIT_ASSERT_EQ(test, alloc_from(test, &hog, area, 4, all - 8), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &hog, area, 4, all - 8), 0);
 
 	/* 16 cannot be had: the 8 taken on the way are given back. */
-	KUNIT_EXPECT_EQ(test, alloc_from(test, &runs, area, 4, 16), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 16), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
 	KUNIT_EXPECT_EQ(test, runs.nr_chunks, 0);
 	KUNIT_EXPECT_NULL(test, runs.run);
 
 	/* ... so all 8 are still there, and then none. */
-	KUNIT_EXPECT_EQ(test, alloc_from(test, &runs, area, 4, 8), 0);
-	KUNIT_EXPECT_EQ(test, alloc_from(test, &none, area, 4, 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 8), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &none, area, 4, 1), -ENOMEM);
 	chunk_runs_free(&runs);
 	chunk_runs_free(&hog);
 
 	/* More than the area holds fails at once, without asking CMA. */
-	KUNIT_EXPECT_EQ(test, alloc_from(test, &big, area, 4, all + 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &big, area, 4, all + 1), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, big.cma_calls, 0);
 }
 
@@ -227,7 +203,7 @@ static void chunk_disabled_heap_test(struct kunit *test)
 	struct dma_buf *buf;
 
 	KUNIT_ASSERT_NOT_NULL(test, heap);
-	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, reserved_area(test)), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 4), 0);
 	KUNIT_EXPECT_FALSE(test, chunk_heap_enabled(heap));
 

@@ -12,8 +12,7 @@
 #include <linux/string.h>
 #include <linux/topology.h>
 
-#include "../src/core/core.h"
-#include "../src/numa/numa.h"
+#include "chunk_test.h"
 
 static const struct chunk_area fake_areas[] = {
 	{ .name = "reserved", .nid = 0, .nr_pages = 16384, .index = 0 },
@@ -189,7 +188,7 @@ static int place_and_alloc(struct kunit *test, enum chunk_numa_policy policy,
 	struct chunk_plan *plan;
 	int ret;
 
-	plan = chunk_numa_place(policy, chunk_area_find("reserved"), nr);
+	plan = chunk_numa_place(policy, chunk_test_reserved(test), nr);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(plan));
 	ret = chunk_runs_alloc(runs, plan, 4, nr);
 	kfree(plan);
