@@ -14,100 +14,139 @@
 #include <linux/fcntl.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "chunk_test.h"
 
-/*
- * Take the whole area as order-4 chunks, then give back every other
- * block of @hole chunks: the area is left with holes of @hole chunks.
- * Returns the first page of the area's chunks; the caller releases the
- * blocks still held with release_held().
+/**
+ * struct frag - an area left with holes by fragment()
+ * @area:	the area
+ * @base:	its first order-4 chunk
+ * @hole:	chunks per hole, and per held block between holes
+ * @nr_blocks:	blocks, held and free alternately, the first held
  */
-static struct page *fragment(struct kunit *test, const struct chunk_area *area,
-			     unsigned long hole, unsigned long *nr_blocks)
-{
-	struct chunk_runs hog = {};
-	unsigned long all = area->nr_pages >> 4, b;
+struct frag {
+	const struct chunk_area *area;
 	struct page *base;
+	unsigned long hole;
+	unsigned long nr_blocks;
+};
 
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &hog, area, 4, all), 0);
-	/* An idle area gives it in one run. */
-	KUNIT_ASSERT_EQ(test, hog.nr_runs, 1);
-	base = hog.run[0].page;
-	*nr_blocks = hog.run[0].nr_chunks / hole;
-	kvfree(hog.run);
-
-	for (b = 1; b < *nr_blocks; b += 2)
-		cma_release(area->cma, nth_page(base, b * hole * 16), hole * 16);
-	/* The tail that is no whole block goes back as well. */
-	if (hog.nr_chunks > *nr_blocks * hole)
-		cma_release(area->cma, nth_page(base, *nr_blocks * hole * 16),
-			    (hog.nr_chunks - *nr_blocks * hole) * 16);
-	return base;
-}
-
-static void release_held(const struct chunk_area *area, struct page *base,
-			 unsigned long hole, unsigned long nr_blocks)
+static void release_held(void *data)
 {
+	struct frag *f = data;
 	unsigned long b;
 
-	for (b = 0; b < nr_blocks; b += 2)
-		cma_release(area->cma, nth_page(base, b * hole * 16), hole * 16);
+	for (b = 0; b < f->nr_blocks; b += 2)
+		cma_release(f->area->cma, nth_page(f->base, b * f->hole * 16),
+			    f->hole * 16);
+}
+
+/*
+ * Take the whole area as order-4 chunks, then give back every other
+ * block of @hole chunks: the area is left with holes of @hole chunks,
+ * each aligned to its size. The blocks still held go back when the test
+ * ends, however it ends.
+ */
+static struct frag *fragment(struct kunit *test, unsigned long hole)
+{
+	struct chunk_runs *hog = chunk_test_runs(test);
+	struct frag *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	unsigned long b;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->area = chunk_test_reserved(test);
+	f->hole = hole;
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, f->area, 4,
+						    f->area->nr_pages >> 4), 0);
+	/* An idle area gives it in one run. */
+	KUNIT_ASSERT_EQ(test, hog->nr_runs, 1);
+	f->base = hog->run[0].page;
+	f->nr_blocks = hog->nr_chunks / hole;
+	/* The tail that is no whole block goes back at once. */
+	if (hog->nr_chunks > f->nr_blocks * hole)
+		cma_release(f->area->cma, nth_page(f->base, f->nr_blocks * hole * 16),
+			    (hog->nr_chunks - f->nr_blocks * hole) * 16);
+	kvfree(hog->run);
+	memset(hog, 0, sizeof(*hog));
+
+	for (b = 1; b < f->nr_blocks; b += 2)
+		cma_release(f->area->cma, nth_page(f->base, b * hole * 16), hole * 16);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, release_held, f), 0);
+	return f;
+}
+
+/* The order runs are aligned to in the allocator's first pass. */
+static unsigned int stride_order(unsigned int order)
+{
+	return max_t(unsigned int, order, pageblock_order);
 }
 
 static void chunk_fragmented_64k_test(struct kunit *test)
 {
-	const struct chunk_area *area = chunk_test_reserved(test);
-	struct chunk_runs runs = {};
-	unsigned long blocks;
-	struct page *base;
+	struct frag *f = fragment(test, 1);
+	struct chunk_runs *runs = chunk_test_runs(test);
 	unsigned int i;
 
-	base = fragment(test, area, 1, &blocks);
-	/* 32 single-chunk holes: 32, 16, 8, 4, 2 fail, then 32 calls of 1. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 32), 0);
-	KUNIT_EXPECT_EQ(test, runs.nr_runs, 32);
-	KUNIT_EXPECT_EQ(test, runs.cma_calls, 5 + 32);
-	for (i = 0; i < runs.nr_runs; i++) {
-		KUNIT_EXPECT_EQ(test, runs.run[i].nr_chunks, 1);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(runs.run[i].page) % 16, 0);
+	/*
+	 * 32 single-chunk holes: one try at the stride, one at each shorter
+	 * length down to two chunks, then one call per hole.
+	 */
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 32), 0);
+	KUNIT_EXPECT_EQ(test, runs->nr_runs, 32);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1 + (stride_order(4) - 5) + 32);
+	for (i = 0; i < runs->nr_runs; i++) {
+		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 1);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
 	}
-	chunk_runs_free(&runs);
-	release_held(area, base, 1, blocks);
 }
 
 static void chunk_fragmented_1m_test(struct kunit *test)
 {
-	const struct chunk_area *area = chunk_test_reserved(test);
-	struct chunk_runs runs = {};
-	unsigned long blocks;
-	struct page *base;
+	struct frag *f = fragment(test, 16);
+	struct chunk_runs *runs = chunk_test_runs(test);
 	unsigned int i;
 
-	base = fragment(test, area, 16, &blocks);
-	/* 4 MiB over 1 MiB holes: 64 and 32 fail, then 4 runs of 16. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 64), 0);
-	KUNIT_EXPECT_EQ(test, runs.nr_runs, 4);
-	KUNIT_EXPECT_EQ(test, runs.cma_calls, 2 + 4);
-	for (i = 0; i < runs.nr_runs; i++)
-		KUNIT_EXPECT_EQ(test, runs.run[i].nr_chunks, 16);
-	chunk_runs_free(&runs);
+	/* 4 MiB over 1 MiB holes: 4 and 2 MiB fail, then 4 runs of 16. */
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 64), 0);
+	KUNIT_EXPECT_EQ(test, runs->nr_runs, 4);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, 2 + 4);
+	for (i = 0; i < runs->nr_runs; i++)
+		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 16);
+	chunk_runs_free(runs);
 
 	/* Every free chunk can still be had: half of the whole blocks. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, blocks / 2 * 16), 0);
-	chunk_runs_free(&runs);
-	release_held(area, base, 16, blocks);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4,
+						    f->nr_blocks / 2 * 16), 0);
+}
+
+/*
+ * Single pages from 64 KiB holes: the cost follows the holes, not the
+ * pages. One try at the stride, one at each length that cannot fit a
+ * hole, then one call per hole, each a naturally aligned run of 16.
+ */
+static void chunk_fragmented_order0_test(struct kunit *test)
+{
+	struct frag *f = fragment(test, 1);
+	struct chunk_runs *runs = chunk_test_runs(test);
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 0, 64), 0);
+	KUNIT_EXPECT_EQ(test, runs->nr_runs, 4);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1 + (stride_order(0) - 5) + 4);
+	for (i = 0; i < runs->nr_runs; i++) {
+		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 16);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
+	}
 }
 
 /* The run metadata stays under 0.1 % of the buffer from order 2 up. */
-static void chunk_metadata_bound_test(struct kunit *test)
-{
-	KUNIT_EXPECT_LE(test, sizeof(struct chunk_run) * 1000, PAGE_SIZE << 2);
-}
+static_assert(sizeof(struct chunk_run) * 1000 <= PAGE_SIZE << 2);
 
 static void send_sigkill_to_self(struct kunit *test)
 {
@@ -122,21 +161,28 @@ static void clear_sigkill(void)
 	disallow_signal(SIGKILL);
 }
 
+/*
+ * Killed with 16 MiB to take: the first run is taken and partly zeroed,
+ * then the signal is seen after the first slice, and the run goes back.
+ */
 static void chunk_fatal_signal_test(struct kunit *test)
 {
 	const struct chunk_area *area = chunk_test_reserved(test);
-	struct chunk_runs runs = {};
+	struct chunk_runs *runs = chunk_test_runs(test);
 	int ret;
 
 	send_sigkill_to_self(test);
-	ret = chunk_test_alloc_from(test, &runs, area, 4, 16);
+	ret = chunk_test_alloc_from(test, runs, area, 4, SZ_16M >> 16);
 	clear_sigkill();
 	KUNIT_EXPECT_EQ(test, ret, -EINTR);
-	KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
-	KUNIT_EXPECT_NULL(test, runs.run);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1);
+	KUNIT_EXPECT_EQ(test, runs->nr_runs, 0);
+	KUNIT_EXPECT_EQ(test, runs->nr_chunks, 0);
+	KUNIT_EXPECT_NULL(test, runs->run);
 	/* The area lost nothing: all of it can still be had at once. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, area->nr_pages >> 4), 0);
-	chunk_runs_free(&runs);
+	runs->cma_calls = 0;
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, 4, area->nr_pages >> 4), 0);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1);
 }
 
 /* Drop a buffer and wait for its release, which fput() defers. */
@@ -148,7 +194,7 @@ static void put_buf(struct dma_buf *buf)
 
 static void put_heap(void *heap)
 {
-	chunk_heap_disable(heap);
+	chunk_heap_retire(heap);
 	chunk_heap_put(heap);
 }
 
@@ -224,7 +270,7 @@ static void chunk_quota_accounting_test(struct kunit *test)
 	/* Settings that need a disabled heap. */
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 5), -EBUSY);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), -EBUSY);
-	chunk_heap_disable(heap);
+	KUNIT_EXPECT_EQ(test, chunk_heap_disable(heap), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 5), 0);
 	a = chunk_heap_alloc_buffer(heap, SZ_64K, O_RDWR, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(a), -ENODEV);
@@ -247,7 +293,7 @@ static void chunk_heap_reattach_test(struct kunit *test)
 	/* Once the first retires, the second takes the name over. */
 	buf = chunk_heap_alloc_buffer(first, SZ_64K, O_RDWR, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
-	chunk_heap_disable(first);
+	KUNIT_EXPECT_EQ(test, chunk_heap_disable(first), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_enable(second), 0);
 	KUNIT_EXPECT_TRUE(test, chunk_heap_enabled(second));
 	KUNIT_EXPECT_FALSE(test, chunk_heap_enabled(first));
@@ -269,9 +315,9 @@ static void chunk_heap_name_taken_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, chunk_heap_enabled(heap));
 }
 
-static struct device *dma_device(struct kunit *test)
+static struct device *dma_device(struct kunit *test, const char *name)
 {
-	struct device *dev = kunit_device_register(test, "chunk-heap-test");
+	struct device *dev = kunit_device_register(test, name);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
 	dev->coherent_dma_mask = DMA_BIT_MASK(64);
@@ -279,6 +325,39 @@ static struct device *dma_device(struct kunit *test)
 	return dev;
 }
 
+/* Map @buf for a device whose segments are at most @max_seg bytes. */
+static struct sg_table *map_for(struct kunit *test, struct dma_buf *buf,
+				const char *name, unsigned int max_seg,
+				struct dma_buf_attachment **att)
+{
+	struct device *dev = dma_device(test, name);
+	struct sg_table *sgt;
+
+	if (max_seg) {
+		dev->dma_parms = kunit_kzalloc(test, sizeof(*dev->dma_parms), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, dev->dma_parms);
+		dma_set_max_seg_size(dev, max_seg);
+	}
+	*att = dma_buf_attach(buf, dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(*att));
+	sgt = dma_buf_map_attachment_unlocked(*att, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sgt));
+	return sgt;
+}
+
+static void unmap(struct dma_buf *buf, struct dma_buf_attachment *att,
+		  struct sg_table *sgt)
+{
+	dma_buf_unmap_attachment_unlocked(att, sgt, DMA_TO_DEVICE);
+	dma_buf_detach(buf, att);
+}
+
+/*
+ * One sg entry per physically contiguous stretch, cut at the device's
+ * maximum segment size: 64 KiB for a device that does not say. CPU access
+ * syncs in the direction the buffer was mapped in, whatever the access
+ * is for, or the DMA API debug code reports a mismatch.
+ */
 static void chunk_sg_table_test(struct kunit *test)
 {
 	struct chunk_heap *heap = enabled_heap(test, "kunit-sg", 4);
@@ -288,29 +367,99 @@ static void chunk_sg_table_test(struct kunit *test)
 	struct dma_buf *buf;
 	unsigned int i;
 
-	/* 1 MiB + 1 byte: 17 chunks. */
+	/* 1 MiB + 1 byte: 17 chunks, one run from an idle area. */
 	buf = chunk_heap_alloc_buffer(heap, SZ_1M + 1, O_RDWR, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
 	KUNIT_EXPECT_EQ(test, buf->size, 17 * SZ_64K);
 
-	att = dma_buf_attach(buf, dma_device(test));
-	KUNIT_ASSERT_FALSE(test, IS_ERR(att));
-	sgt = dma_buf_map_attachment_unlocked(att, DMA_TO_DEVICE);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(sgt));
-
-	/* One entry per chunk, each a whole aligned chunk. */
+	sgt = map_for(test, buf, "chunk-heap-64k", 0, &att);
 	KUNIT_EXPECT_EQ(test, sgt->orig_nents, 17);
-	for_each_sgtable_sg(sgt, sg, i) {
-		KUNIT_EXPECT_EQ(test, sg->length, SZ_64K);
-		KUNIT_EXPECT_EQ(test, sg->offset, 0);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(sg_page(sg)) % 16, 0);
+	/*
+	 * The dma-buf core hides the pages from importers when it debugs
+	 * (CONFIG_DMABUF_DEBUG), so look at the DMA addresses: the test
+	 * device maps directly, one entry per segment.
+	 */
+	KUNIT_EXPECT_EQ(test, sgt->nents, 17);
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		KUNIT_EXPECT_EQ(test, sg_dma_len(sg), SZ_64K);
+		KUNIT_EXPECT_EQ(test, sg_dma_address(sg) % SZ_64K, 0);
+		KUNIT_EXPECT_EQ(test, sg_dma_address(sg),
+				sg_dma_address(sgt->sgl) + i * SZ_64K);
 	}
-	KUNIT_EXPECT_GE(test, sgt->nents, 1);
 	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(buf, DMA_FROM_DEVICE), 0);
 	KUNIT_EXPECT_EQ(test, dma_buf_end_cpu_access(buf, DMA_FROM_DEVICE), 0);
+	unmap(buf, att, sgt);
 
-	dma_buf_unmap_attachment_unlocked(att, sgt, DMA_TO_DEVICE);
-	dma_buf_detach(buf, att);
+	/* A device that takes 1 MiB segments gets 1 MiB and 64 KiB. */
+	sgt = map_for(test, buf, "chunk-heap-1m", SZ_1M, &att);
+	KUNIT_ASSERT_EQ(test, sgt->nents, 2);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), SZ_1M);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sg_next(sgt->sgl)), SZ_64K);
+	KUNIT_EXPECT_EQ(test, sg_dma_address(sg_next(sgt->sgl)),
+			sg_dma_address(sgt->sgl) + SZ_1M);
+	unmap(buf, att, sgt);
+
+	/* One that takes 4 GiB gets the whole run at once. */
+	sgt = map_for(test, buf, "chunk-heap-4g", UINT_MAX, &att);
+	KUNIT_ASSERT_EQ(test, sgt->nents, 1);
+	KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), 17 * SZ_64K);
+	unmap(buf, att, sgt);
+
+	put_buf(buf);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.bytes), 0);
+}
+
+/* Map @len bytes of @buf from byte @off into the test's own mm. */
+static unsigned long map_user(struct kunit *test, struct dma_buf *buf,
+			      unsigned long len, unsigned long prot,
+			      unsigned long flags, unsigned long off)
+{
+	return kunit_vm_mmap(test, buf->file, 0, len, prot, flags, off);
+}
+
+/*
+ * mmap() honours the page offset, and a read-only buffer can be mapped
+ * read-only and shared (the mapping has VM_MAYSHARE without VM_SHARED),
+ * as with the mainline heaps; private mappings are refused.
+ */
+static void chunk_mmap_test(struct kunit *test)
+{
+	struct chunk_heap *heap = enabled_heap(test, "kunit-mmap", 4);
+	struct iosys_map map;
+	struct dma_buf *buf;
+	unsigned long addr, i;
+	u8 got;
+
+	buf = chunk_heap_alloc_buffer(heap, SZ_256K, O_RDONLY, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
+	/* Page i starts with the byte i + 1. */
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(buf, &map), 0);
+	for (i = 0; i < SZ_256K / PAGE_SIZE; i++)
+		((u8 *)map.vaddr)[i * PAGE_SIZE] = i + 1;
+	dma_buf_vunmap_unlocked(buf, &map);
+
+	/* From the second 64 KiB chunk on, read-only and shared. */
+	addr = map_user(test, buf, SZ_128K, PROT_READ, MAP_SHARED, SZ_64K);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_NE(test, addr, 0);
+	for (i = 0; i < SZ_128K / PAGE_SIZE; i++) {
+		u8 __user *p = (u8 __user *)addr + i * PAGE_SIZE;
+
+		KUNIT_ASSERT_EQ(test, copy_from_user(&got, p, 1), 0);
+		KUNIT_EXPECT_EQ(test, got, (u8)(SZ_64K / PAGE_SIZE + i + 1));
+	}
+	vm_munmap(addr, SZ_128K);
+
+	/* A read-only buffer cannot be mapped writable. */
+	addr = map_user(test, buf, SZ_64K, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_EXPECT_EQ(test, (long)addr, -EACCES);
+	/* Private mappings would copy on write: refused. */
+	addr = map_user(test, buf, SZ_64K, PROT_READ, MAP_PRIVATE, 0);
+	KUNIT_EXPECT_EQ(test, (long)addr, -EINVAL);
+	/* Past the end of the buffer. */
+	addr = map_user(test, buf, SZ_64K, PROT_READ, MAP_SHARED, SZ_256K);
+	KUNIT_EXPECT_TRUE(test, IS_ERR_VALUE(addr));
+
 	put_buf(buf);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.bytes), 0);
 }
@@ -352,13 +501,14 @@ static void chunk_vmap_test(struct kunit *test)
 static struct kunit_case chunk_buffer_cases[] = {
 	KUNIT_CASE(chunk_fragmented_64k_test),
 	KUNIT_CASE(chunk_fragmented_1m_test),
-	KUNIT_CASE(chunk_metadata_bound_test),
+	KUNIT_CASE(chunk_fragmented_order0_test),
 	KUNIT_CASE(chunk_fatal_signal_test),
 	KUNIT_CASE(chunk_heap_fatal_signal_test),
 	KUNIT_CASE(chunk_quota_accounting_test),
 	KUNIT_CASE(chunk_heap_reattach_test),
 	KUNIT_CASE(chunk_heap_name_taken_test),
 	KUNIT_CASE(chunk_sg_table_test),
+	KUNIT_CASE(chunk_mmap_test),
 	KUNIT_CASE(chunk_vmap_test),
 	{}
 };

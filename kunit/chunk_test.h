@@ -11,13 +11,44 @@
 #include "../src/core/core.h"
 #include "../src/numa/numa.h"
 
+/*
+ * A CMA area the test needs, or skip the test: an area the kernel was not
+ * booted with is a setup the test cannot judge, not a failure.
+ */
+static inline const struct chunk_area *chunk_test_area(struct kunit *test,
+						       const char *name)
+{
+	const struct chunk_area *area = chunk_area_find(name);
+
+	if (!area)
+		kunit_skip(test, "no CMA area %s: boot with cma=64M cma_pernuma=16M",
+			   name);
+	return area;
+}
+
 /* The default CMA area; the suites boot with cma=64M. */
 static inline const struct chunk_area *chunk_test_reserved(struct kunit *test)
 {
-	const struct chunk_area *area = chunk_area_find("reserved");
+	return chunk_test_area(test, "reserved");
+}
 
-	KUNIT_ASSERT_NOT_NULL_MSG(test, area, "boot with cma=64M");
-	return area;
+static inline void chunk_test_free_runs(void *runs)
+{
+	chunk_runs_free(runs);
+}
+
+/*
+ * Empty runs whose chunks go back to CMA when the test ends, even when
+ * an assertion stops it early.
+ */
+static inline struct chunk_runs *chunk_test_runs(struct kunit *test)
+{
+	struct chunk_runs *runs = kunit_kzalloc(test, sizeof(*runs), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, runs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, chunk_test_free_runs,
+							runs), 0);
+	return runs;
 }
 
 /* Allocate @nr_chunks from @area alone, as the "off" policy does. */

@@ -94,6 +94,10 @@ static void chunk_check_name_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a b"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a/b"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a\nb"), -EINVAL);
+	/* isalnum() takes Latin-1 letters; device names stay ASCII. */
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("caf\xe9"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("\xc0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_name("a\xffb"), -EINVAL);
 
 	memset(long_name, 'a', sizeof(long_name));
 	long_name[CHUNK_HEAP_NAME_MAX] = '\0';
@@ -140,61 +144,78 @@ static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(orders); i++) {
-		struct chunk_runs runs = {};
+		struct chunk_runs *runs = chunk_test_runs(test);
 		void *va;
 
-		KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &runs, area, orders[i], 8), 0);
-		KUNIT_EXPECT_EQ(test, runs.nr_chunks, 8);
-		KUNIT_EXPECT_EQ(test, runs.order, orders[i]);
-		expect_chunks_sane(test, area, &runs);
+		KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, runs, area, orders[i], 8), 0);
+		KUNIT_EXPECT_EQ(test, runs->nr_chunks, 8);
+		KUNIT_EXPECT_EQ(test, runs->order, orders[i]);
+		expect_chunks_sane(test, area, runs);
 
 		/* Dirty the chunks: the next allocation must see zeroes again. */
-		va = kmap_local_page(runs.run[0].page);
+		va = kmap_local_page(runs->run[0].page);
 		memset(va, 0xa5, PAGE_SIZE);
 		kunmap_local(va);
-		chunk_runs_free(&runs);
-		KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
-		KUNIT_EXPECT_NULL(test, runs.run);
+		chunk_runs_free(runs);
+		KUNIT_EXPECT_EQ(test, runs->nr_runs, 0);
+		KUNIT_EXPECT_NULL(test, runs->run);
 	}
 }
 
+/*
+ * An idle area gives a buffer in one call, as one run aligned to the
+ * larger of the chunk and the pageblock: a busy page met on the way
+ * costs a try per pageblock, never a try per chunk.
+ */
 static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 {
 	const struct chunk_area *area = chunk_test_reserved(test);
-	struct chunk_runs runs = {};
+	static const unsigned int orders[] = { 0, 4, 9 };
+	unsigned int i;
 
-	/* 16 MiB of 64 KiB chunks from an idle area: one run, one call. */
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 256), 0);
-	KUNIT_EXPECT_EQ(test, runs.cma_calls, 1);
-	KUNIT_EXPECT_EQ(test, runs.nr_runs, 1);
-	expect_chunks_sane(test, area, &runs);
-	chunk_runs_free(&runs);
+	for (i = 0; i < ARRAY_SIZE(orders); i++) {
+		unsigned long stride = 1UL << max_t(unsigned int, orders[i],
+						    pageblock_order);
+		struct chunk_runs *runs = chunk_test_runs(test);
+
+		/* 16 MiB, whatever the order. */
+		KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, runs, area, orders[i],
+							    SZ_16M >> (PAGE_SHIFT + orders[i])), 0);
+		KUNIT_EXPECT_EQ(test, runs->cma_calls, 1);
+		KUNIT_EXPECT_EQ(test, runs->nr_runs, 1);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[0].page) % stride, 0);
+		expect_chunks_sane(test, area, runs);
+		chunk_runs_free(runs);
+	}
 }
 
 static void chunk_alloc_rollback_test(struct kunit *test)
 {
 	const struct chunk_area *area = chunk_test_reserved(test);
 	unsigned long all = area->nr_pages >> 4;
-	struct chunk_runs hog = {}, runs = {}, none = {}, big = {};
+	struct chunk_runs *hog = chunk_test_runs(test);
+	struct chunk_runs *runs = chunk_test_runs(test);
+	struct chunk_runs *none = chunk_test_runs(test);
 
 	/* Leave exactly 8 free 64 KiB chunks in the area. */
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, &hog, area, 4, all - 8), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, area, 4, all - 8), 0);
 
 	/* 16 cannot be had: the 8 taken on the way are given back. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 16), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, runs.nr_runs, 0);
-	KUNIT_EXPECT_EQ(test, runs.nr_chunks, 0);
-	KUNIT_EXPECT_NULL(test, runs.run);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, 4, 16), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, runs->nr_runs, 0);
+	KUNIT_EXPECT_EQ(test, runs->nr_chunks, 0);
+	KUNIT_EXPECT_NULL(test, runs->run);
 
 	/* ... so all 8 are still there, and then none. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &runs, area, 4, 8), 0);
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &none, area, 4, 1), -ENOMEM);
-	chunk_runs_free(&runs);
-	chunk_runs_free(&hog);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, 4, 8), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, none, area, 4, 1), -ENOMEM);
+	chunk_runs_free(runs);
+	chunk_runs_free(hog);
 
 	/* More than the area holds fails at once, without asking CMA. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, &big, area, 4, all + 1), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, big.cma_calls, 0);
+	none->cma_calls = 0;
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, none, area, 4, all + 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, none->cma_calls, 0);
 }
 
 static void chunk_disabled_heap_test(struct kunit *test)

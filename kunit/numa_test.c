@@ -45,6 +45,12 @@ static void numa_view_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, view->node_area[3]);
 }
 
+/* A cleanup action of the type KUnit calls: no function-pointer cast. */
+static void free_plan(void *plan)
+{
+	kfree(plan);
+}
+
 static struct chunk_plan *plan(struct kunit *test, enum chunk_numa_policy p,
 			       int nid, unsigned long nr)
 {
@@ -52,7 +58,7 @@ static struct chunk_plan *plan(struct kunit *test, enum chunk_numa_policy p,
 
 	plan = chunk_numa_plan(fake_view(test), p, &fake_areas[0], nid, nr);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(plan));
-	kunit_add_action(test, (kunit_action_t *)kfree, plan);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_plan, plan), 0);
 	return plan;
 }
 
@@ -169,8 +175,9 @@ static void numa_show_policy_test(struct kunit *test)
 /* The real two-node guest. */
 static void need_two_nodes(struct kunit *test)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, num_online_nodes() >= 2 && chunk_area_find("pernuma1"),
-			      "boot with two NUMA nodes and cma_pernuma= (scripts/kunit.sh does)");
+	if (num_online_nodes() < 2 || !chunk_area_find("pernuma0") ||
+	    !chunk_area_find("pernuma1"))
+		kunit_skip(test, "boot with two NUMA nodes and cma_pernuma=");
 	KUNIT_ASSERT_EQ(test, chunk_numa_effective(CHUNK_NUMA_LOCAL),
 			CHUNK_NUMA_LOCAL);
 }
@@ -198,82 +205,124 @@ static int place_and_alloc(struct kunit *test, enum chunk_numa_policy policy,
 static void numa_local_real_test(struct kunit *test)
 {
 	const struct chunk_area *pn1;
-	struct chunk_runs runs = {};
+	struct chunk_runs *runs;
 	unsigned int i;
 
 	need_two_nodes(test);
 	pn1 = chunk_area_find("pernuma1");
+	runs = chunk_test_runs(test);
 	pin_to_node(test, 1);
 
-	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_LOCAL, 32, &runs), 0);
-	for (i = 0; i < runs.nr_runs; i++) {
-		KUNIT_EXPECT_EQ(test, runs.run[i].area, pn1->index);
-		KUNIT_EXPECT_EQ(test, page_to_nid(runs.run[i].page), 1);
+	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_LOCAL, 32, runs), 0);
+	for (i = 0; i < runs->nr_runs; i++) {
+		KUNIT_EXPECT_EQ(test, runs->run[i].area, pn1->index);
+		KUNIT_EXPECT_EQ(test, page_to_nid(runs->run[i].page), 1);
 	}
-	chunk_runs_free(&runs);
 }
 
 static void numa_local_fallback_real_test(struct kunit *test)
 {
 	const struct chunk_area *pn1, *res;
 	unsigned long all, on_node = 0, fallback = 0;
-	struct chunk_runs runs = {};
+	struct chunk_runs *runs;
 	unsigned int i;
 
 	need_two_nodes(test);
 	pn1 = chunk_area_find("pernuma1");
-	res = chunk_area_find("reserved");
+	res = chunk_test_reserved(test);
+	runs = chunk_test_runs(test);
 	all = pn1->nr_pages >> 4;
 	pin_to_node(test, 1);
 
 	/* 8 chunks more than node 1's area holds: they come from reserved. */
-	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_LOCAL, all + 8, &runs), 0);
-	for (i = 0; i < runs.nr_runs; i++) {
-		if (runs.run[i].area == pn1->index)
-			on_node += runs.run[i].nr_chunks;
-		else if (runs.run[i].area == res->index)
-			fallback += runs.run[i].nr_chunks;
+	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_LOCAL, all + 8, runs), 0);
+	for (i = 0; i < runs->nr_runs; i++) {
+		if (runs->run[i].area == pn1->index)
+			on_node += runs->run[i].nr_chunks;
+		else if (runs->run[i].area == res->index)
+			fallback += runs->run[i].nr_chunks;
 	}
 	KUNIT_EXPECT_EQ(test, on_node, all);
 	KUNIT_EXPECT_EQ(test, fallback, 8);
-	chunk_runs_free(&runs);
 }
 
 static void numa_bind_real_test(struct kunit *test)
 {
 	const struct chunk_area *pn1;
-	struct chunk_runs runs = {}, more = {};
+	struct chunk_runs *runs, *more;
 
 	need_two_nodes(test);
 	pn1 = chunk_area_find("pernuma1");
+	runs = chunk_test_runs(test);
+	more = chunk_test_runs(test);
 	pin_to_node(test, 1);
 
 	/* Fill node 1's area, then bind has nowhere to go. */
 	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, pn1->nr_pages >> 4,
-					      &runs), 0);
-	KUNIT_EXPECT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, 1, &more), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, more.nr_runs, 0);
-	chunk_runs_free(&runs);
+					      runs), 0);
+	KUNIT_EXPECT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, 1, more), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, more->nr_runs, 0);
+	chunk_runs_free(runs);
 	/* ... and everything went back: the whole area is free again. */
 	KUNIT_EXPECT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, pn1->nr_pages >> 4,
-					      &runs), 0);
-	chunk_runs_free(&runs);
+					      runs), 0);
 }
 
 static void numa_interleave_real_test(struct kunit *test)
 {
-	struct chunk_runs runs = {};
+	struct chunk_runs *runs;
 	unsigned int i;
 
 	need_two_nodes(test);
-	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_INTERLEAVE, 16, &runs), 0);
-	KUNIT_ASSERT_EQ(test, runs.nr_runs, 16);
-	for (i = 0; i < runs.nr_runs; i++) {
-		KUNIT_EXPECT_EQ(test, runs.run[i].nr_chunks, 1);
-		KUNIT_EXPECT_EQ(test, page_to_nid(runs.run[i].page), i % 2);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(runs.run[i].page) % 16, 0);
+	runs = chunk_test_runs(test);
+	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_INTERLEAVE, 16, runs), 0);
+	KUNIT_ASSERT_EQ(test, runs->nr_runs, 16);
+	for (i = 0; i < runs->nr_runs; i++) {
+		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 1);
+		KUNIT_EXPECT_EQ(test, page_to_nid(runs->run[i].page), i % 2);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
 	}
-	chunk_runs_free(&runs);
+}
+
+/*
+ * Interleave when node 1's area has only 4 of its 8 chunks free: the
+ * buffer alternates node 0 and node 1 while node 1 lasts, then takes
+ * node 0's remaining share, and what node 1 could not give comes from
+ * the heap's own area, last.
+ */
+static void numa_interleave_partial_real_test(struct kunit *test)
+{
+	const struct chunk_area *pn0, *pn1, *res;
+	struct chunk_runs *hog, *runs;
+	unsigned int i, k = 0;
+	static const char * const want[16] = {
+		"pernuma0", "pernuma1", "pernuma0", "pernuma1",
+		"pernuma0", "pernuma1", "pernuma0", "pernuma1",
+		"pernuma0", "pernuma0", "pernuma0", "pernuma0",
+		"reserved", "reserved", "reserved", "reserved",
+	};
+
+	need_two_nodes(test);
+	pn0 = chunk_area_find("pernuma0");
+	pn1 = chunk_area_find("pernuma1");
+	res = chunk_test_reserved(test);
+	hog = chunk_test_runs(test);
+	runs = chunk_test_runs(test);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, pn1, 4,
+						    (pn1->nr_pages >> 4) - 4), 0);
+
+	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_INTERLEAVE, 16, runs), 0);
+	KUNIT_ASSERT_EQ(test, runs->nr_chunks, 16);
+	for (i = 0; i < runs->nr_runs; i++) {
+		const struct chunk_area *area = chunk_area_get(runs->run[i].area);
+		unsigned int j;
+
+		KUNIT_ASSERT_NOT_NULL(test, area);
+		KUNIT_EXPECT_TRUE(test, area == pn0 || area == pn1 || area == res);
+		for (j = 0; j < runs->run[i].nr_chunks; j++, k++)
+			KUNIT_EXPECT_STREQ_MSG(test, area->name, want[k], "chunk %u", k);
+	}
+	KUNIT_EXPECT_EQ(test, k, 16);
 }
 
 static struct kunit_case chunk_numa_cases[] = {
@@ -288,6 +337,7 @@ static struct kunit_case chunk_numa_cases[] = {
 	KUNIT_CASE(numa_local_fallback_real_test),
 	KUNIT_CASE(numa_bind_real_test),
 	KUNIT_CASE(numa_interleave_real_test),
+	KUNIT_CASE(numa_interleave_partial_real_test),
 	{}
 };
 

@@ -4,7 +4,11 @@
  *
  * configfs itself keeps attribute calls and rmdir apart (an rmdir waits for
  * calls in progress and later ones fail), and core serialises changes to a
- * heap, so this file only parses and maps.
+ * heap without ever waiting for an allocation, so this file only parses
+ * and maps.
+ *
+ * Each heap directory also has areas/<area>/bytes and nodes/node<N>/bytes,
+ * one value per file, as default groups that live and go with it.
  */
 #define pr_fmt(fmt) "chunk_heap: " fmt
 
@@ -20,15 +24,45 @@
 #include "../core/core.h"
 #include "../numa/numa.h"
 
-struct chunk_cfs_heap {
+/**
+ * struct chunk_cfs_count - one areas/<area> or nodes/node<N> directory
+ * @group:	the directory, holding one attribute, bytes
+ * @heap:	the heap it counts for
+ * @index:	the area's index, or the node's id
+ */
+struct chunk_cfs_count {
 	struct config_group group;
 	struct chunk_heap *heap;
+	int index;
+};
+
+/**
+ * struct chunk_cfs_heap - one heap directory
+ * @group:	the directory
+ * @areas:	its areas/ directory, one chunk_cfs_count per CMA area
+ * @nodes:	its nodes/ directory, one chunk_cfs_count per memory node
+ * @heap:	the heap
+ * @nr_counts:	entries in @counts
+ * @counts:	the areas' directories, then the nodes'
+ */
+struct chunk_cfs_heap {
+	struct config_group group;
+	struct config_group areas;
+	struct config_group nodes;
+	struct chunk_heap *heap;
+	unsigned int nr_counts;
+	struct chunk_cfs_count counts[] __counted_by(nr_counts);
 };
 
 static struct chunk_heap *to_heap(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct chunk_cfs_heap,
 			    group)->heap;
+}
+
+static struct chunk_cfs_count *to_count(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct chunk_cfs_count, group);
 }
 
 /**
@@ -41,7 +75,7 @@ static struct chunk_heap *to_heap(struct config_item *item)
  * A single trailing newline is allowed, as echo writes one.
  *
  * Return: 0; -EINVAL if the word is empty or has white space, a control
- * character or a second newline; -ENAMETOOLONG if it does not fit @word.
+ * or non-ASCII character or a second newline; -ENAMETOOLONG if it does not fit @word.
  */
 int chunk_parse_word(const char *page, size_t count, char *word, size_t size)
 {
@@ -52,7 +86,7 @@ int chunk_parse_word(const char *page, size_t count, char *word, size_t size)
 	if (!count)
 		return -EINVAL;
 	for (i = 0; i < count; i++)
-		if (!isgraph(page[i]))
+		if (!isascii(page[i]) || !isgraph(page[i]))
 			return -EINVAL;
 	if (count >= size)
 		return -ENAMETOOLONG;
@@ -167,10 +201,7 @@ static ssize_t heap_enable_store(struct config_item *item, const char *page,
 	ret = kstrtouint(page, 10, &enable);
 	if (ret || enable > 1)
 		return -EINVAL;
-	if (enable)
-		ret = chunk_heap_enable(heap);
-	else
-		chunk_heap_disable(heap);
+	ret = enable ? chunk_heap_enable(heap) : chunk_heap_disable(heap);
 	return ret ?: count;
 }
 
@@ -183,29 +214,19 @@ static ssize_t heap_device_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "/dev/dma_heap/%s\n", heap->name);
 }
 
-static ssize_t heap_area_bytes_show(struct config_item *item, char *page)
+static ssize_t area_bytes_show(struct config_item *item, char *page)
 {
-	struct chunk_heap *heap = to_heap(item);
-	const struct chunk_area *area;
-	ssize_t len = 0;
-	unsigned int i;
+	struct chunk_cfs_count *c = to_count(item);
 
-	for (i = 0; (area = chunk_area_get(i)); i++)
-		len += sysfs_emit_at(page, len, "%s %lld\n", area->name,
-				     atomic64_read(&heap->stats.area_bytes[i]));
-	return len;
+	return sysfs_emit(page, "%lld\n",
+			  atomic64_read(&c->heap->stats.area_bytes[c->index]));
 }
 
-static ssize_t heap_node_bytes_show(struct config_item *item, char *page)
+static ssize_t node_bytes_show(struct config_item *item, char *page)
 {
-	struct chunk_heap *heap = to_heap(item);
-	ssize_t len = 0;
-	int nid;
+	struct chunk_cfs_count *c = to_count(item);
 
-	for_each_node_state(nid, N_MEMORY)
-		len += sysfs_emit_at(page, len, "%d %llu\n", nid,
-				     chunk_heap_node_bytes(heap, nid));
-	return len;
+	return sysfs_emit(page, "%llu\n", chunk_heap_node_bytes(c->heap, c->index));
 }
 
 #define CHUNK_STAT_ATTR(_name)						\
@@ -233,8 +254,8 @@ CHUNK_STAT_ATTR(buffers);
 CHUNK_STAT_ATTR(peak);
 CHUNK_STAT_ATTR(failures);
 CHUNK_STAT_ATTR(cma_calls);
-CONFIGFS_ATTR_RO(heap_, area_bytes);
-CONFIGFS_ATTR_RO(heap_, node_bytes);
+CONFIGFS_ATTR_RO(area_, bytes);
+CONFIGFS_ATTR_RO(node_, bytes);
 
 static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_cma_area,
@@ -249,9 +270,32 @@ static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_peak,
 	&heap_attr_failures,
 	&heap_attr_cma_calls,
-	&heap_attr_area_bytes,
-	&heap_attr_node_bytes,
 	NULL,
+};
+
+static struct configfs_attribute *chunk_area_attrs[] = {
+	&area_attr_bytes,
+	NULL,
+};
+
+static struct configfs_attribute *chunk_node_attrs[] = {
+	&node_attr_bytes,
+	NULL,
+};
+
+/* Embedded in their heap's directory, which frees them. */
+static const struct config_item_type chunk_area_type = {
+	.ct_attrs = chunk_area_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static const struct config_item_type chunk_node_type = {
+	.ct_attrs = chunk_node_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static const struct config_item_type chunk_dir_type = {
+	.ct_owner = THIS_MODULE,
 };
 
 static void chunk_cfs_heap_release(struct config_item *item)
@@ -273,9 +317,41 @@ static const struct config_item_type chunk_heap_type = {
 	.ct_owner = THIS_MODULE,
 };
 
+/* Add areas/<area>/bytes and nodes/node<N>/bytes to a new heap directory. */
+static void chunk_cfs_add_counts(struct chunk_cfs_heap *cfs)
+{
+	const struct chunk_area *area;
+	struct chunk_cfs_count *c = cfs->counts;
+	char name[16];
+	int nid;
+
+	config_group_init_type_name(&cfs->areas, "areas", &chunk_dir_type);
+	configfs_add_default_group(&cfs->areas, &cfs->group);
+	for (; (area = chunk_area_get(c - cfs->counts)); c++) {
+		c->heap = cfs->heap;
+		c->index = area->index;
+		config_group_init_type_name(&c->group, area->name, &chunk_area_type);
+		configfs_add_default_group(&c->group, &cfs->areas);
+	}
+
+	config_group_init_type_name(&cfs->nodes, "nodes", &chunk_dir_type);
+	configfs_add_default_group(&cfs->nodes, &cfs->group);
+	for_each_node_state(nid, N_MEMORY) {
+		if (c == cfs->counts + cfs->nr_counts)
+			break;
+		c->heap = cfs->heap;
+		c->index = nid;
+		snprintf(name, sizeof(name), "node%d", nid);
+		config_group_init_type_name(&c->group, name, &chunk_node_type);
+		configfs_add_default_group(&c->group, &cfs->nodes);
+		c++;
+	}
+}
+
 static struct config_group *chunk_heaps_make_group(struct config_group *group,
 						   const char *name)
 {
+	unsigned int nr = chunk_area_count() + num_node_state(N_MEMORY);
 	struct chunk_cfs_heap *cfs;
 	int ret;
 
@@ -285,23 +361,28 @@ static struct config_group *chunk_heaps_make_group(struct config_group *group,
 		return ERR_PTR(ret);
 	}
 
-	cfs = kzalloc(sizeof(*cfs), GFP_KERNEL);
+	cfs = kzalloc(struct_size(cfs, counts, nr), GFP_KERNEL);
 	if (!cfs)
 		return ERR_PTR(-ENOMEM);
+	cfs->nr_counts = nr;
 	cfs->heap = chunk_heap_create(name);
 	if (!cfs->heap) {
 		kfree(cfs);
 		return ERR_PTR(-ENOMEM);
 	}
 	config_group_init_type_name(&cfs->group, name, &chunk_heap_type);
+	chunk_cfs_add_counts(cfs);
 	return &cfs->group;
 }
 
-/* rmdir: the heap stops serving its device node before it goes. */
+/*
+ * rmdir: the heap stops serving its device node before it goes. This
+ * waits only for other changes to the heap, never for an allocation.
+ */
 static void chunk_heaps_drop_item(struct config_group *group,
 				  struct config_item *item)
 {
-	chunk_heap_disable(to_heap(item));
+	chunk_heap_retire(to_heap(item));
 	config_item_put(item);
 }
 

@@ -5,11 +5,29 @@
  * Each cma_alloc() call pays a fixed cost (per-CPU list drains, page
  * isolation) that is far larger than the cost of zeroing one 64 KiB chunk,
  * so the allocator asks CMA for runs of chunks as long as the area can
- * give: first the whole request, and on failure runs half as long, down to
- * single chunks. A run that succeeded sets the length of the next try, so a
- * fragmented area costs about one call per free hole the buffer spans, and
- * an idle one a single call. Every run is aligned to the chunk size, so
- * every chunk in it is naturally aligned.
+ * give: first the whole request, and on failure runs half as long. An
+ * idle area gives a buffer in one call.
+ *
+ * A shared area also holds movable pages, which cma_alloc() migrates, and
+ * pages that someone keeps a reference on, which it cannot move. When the
+ * range it tried holds such a page, cma_alloc() tries again one alignment
+ * step further on, and each try drains every CPU and isolates the range
+ * again. Aligning runs only to the chunk size would step a single page at
+ * a time at order 0: thousands of tries for one pinned page. So the
+ * allocator works in two passes:
+ *
+ *  - Long runs aligned to the stride, the larger of the chunk and the
+ *    pageblock, which is the unit CMA isolates anyway. A busy page costs
+ *    one try per stride it spoils, whatever the chunk order.
+ *  - Only if the area has no free stride left: shorter runs, each aligned
+ *    to its own power-of-two length, from just under a stride down to one
+ *    chunk. A busy page spoils one window of each length, whose other
+ *    half is free, so with b busy pages left in the area each length
+ *    costs at most about b * b / 2 failed tries, and never one per chunk.
+ *
+ * A length that found nothing is not asked for again in the same
+ * allocation, and a run that succeeded sets the length of the next try.
+ * Runs that CMA happens to place back to back are merged.
  */
 #define pr_fmt(fmt) "chunk_heap: " fmt
 
@@ -58,16 +76,15 @@ int chunk_len_to_chunks(unsigned long len, unsigned int order,
 /*
  * Zero a run. Lowmem is zeroed with memset() in large slices, as the
  * mainline CMA heap does, which is several times faster than page by page
- * in emulators and no slower on hardware; highmem page by page.
+ * in emulators and no slower on hardware; highmem page by page. A fatal
+ * signal is looked for after each slice, so that a killed task stops
+ * within one slice and gives back everything it took.
  */
 static int chunk_zero_pages(struct page *page, unsigned long nr_pages)
 {
 	unsigned long i, n;
 
 	for (i = 0; i < nr_pages; i += n) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
 		n = min(nr_pages - i, CHUNK_ZERO_BATCH);
 		if (PageHighMem(page)) {
 			unsigned long j;
@@ -77,6 +94,9 @@ static int chunk_zero_pages(struct page *page, unsigned long nr_pages)
 		} else {
 			memset(page_address(nth_page(page, i)), 0, n << PAGE_SHIFT);
 		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
 	return 0;
 }
@@ -94,52 +114,96 @@ static int chunk_runs_grow(struct chunk_runs *runs)
 	return 0;
 }
 
-/*
- * Take up to @want chunks from @area, appending runs: ask for all of them
- * at once, and after a failure for the next smaller power of two, keeping
- * the length that last worked. Stops when single chunks fail (the area is exhausted).
- * Returns the number taken, or -EINTR or -ENOMEM (metadata).
- */
-static long chunk_runs_take(struct chunk_runs *runs,
-			    const struct chunk_area *area, unsigned long want)
+/* The order runs are aligned to in the first pass. */
+static unsigned int chunk_stride_order(unsigned int order)
 {
-	unsigned long try = min(want, area->nr_pages >> runs->order);
-	unsigned long got = 0;
-	int ret;
+	return max_t(unsigned int, order, pageblock_order);
+}
 
-	while (got < want && try) {
-		unsigned long n = min(try, want - got);
-		struct chunk_run *run;
-		struct page *page;
+/*
+ * Ask @area for @n chunks aligned to 2^@align pages, zero them and append
+ * them to @runs, merged with the last run if it is at least @first and
+ * they follow it. Returns 0, -EAGAIN if CMA has no such run, -EINTR or
+ * -ENOMEM (metadata).
+ */
+static int chunk_runs_get(struct chunk_runs *runs, unsigned int first,
+			  const struct chunk_area *area, unsigned long n,
+			  unsigned int align)
+{
+	struct chunk_run *run;
+	struct page *page;
 
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		if (runs->nr_runs == runs->max_runs) {
-			ret = chunk_runs_grow(runs);
-			if (ret)
-				return ret;
-		}
+	if (runs->nr_runs == runs->max_runs && chunk_runs_grow(runs))
+		return -ENOMEM;
 
-		runs->cma_calls++;
-		page = cma_alloc(area->cma, n << runs->order, runs->order, true);
-		if (!page) {
-			/* Powers of two, as free holes in a CMA area tend to be. */
-			try = is_power_of_2(n) ? n / 2 : rounddown_pow_of_two(n);
-			continue;
-		}
+	/*
+	 * cma_alloc() gives up on a fatal signal while it migrates pages;
+	 * zeroing looks for one too, so there is no need to look here first.
+	 */
+	runs->cma_calls++;
+	page = cma_alloc(area->cma, n << runs->order, align, true);
+	if (!page)
+		return fatal_signal_pending(current) ? -EINTR : -EAGAIN;
 
+	run = runs->nr_runs > first ? &runs->run[runs->nr_runs - 1] : NULL;
+	if (run && page_to_pfn(run->page) + ((unsigned long)run->nr_chunks << runs->order) ==
+	    page_to_pfn(page)) {
+		run->nr_chunks += n;
+	} else {
 		run = &runs->run[runs->nr_runs++];
 		run->page = page;
 		run->nr_chunks = n;
 		run->area = area->index;
-		runs->nr_chunks += n;
-		got += n;
+	}
+	runs->nr_chunks += n;
+	return chunk_zero_pages(page, n << runs->order);
+}
 
-		ret = chunk_zero_pages(page, n << runs->order);
-		if (ret)
+/*
+ * Take up to @want chunks from @area, appending runs, in the two passes
+ * described at the top of this file. Returns the number taken, or -EINTR
+ * or -ENOMEM (metadata).
+ */
+static long chunk_runs_take(struct chunk_runs *runs,
+			    const struct chunk_area *area, unsigned long want)
+{
+	unsigned int order = runs->order, stride = chunk_stride_order(order);
+	unsigned long stride_chunks = 1UL << (stride - order);
+	unsigned long try = min(want, area->nr_pages >> order);
+	unsigned long start = runs->nr_chunks, n;
+	unsigned int first = runs->nr_runs, level;
+	int ret;
+
+	/* First pass: runs aligned to the stride, halving after a failure. */
+	while (runs->nr_chunks - start < want) {
+		n = min(try, want - (runs->nr_chunks - start));
+		ret = chunk_runs_get(runs, first, area, n, stride);
+		if (!ret)
+			continue;
+		if (ret != -EAGAIN)
+			return ret;
+		if (n <= stride_chunks)
+			break;
+		try = is_power_of_2(n) ? n / 2 : rounddown_pow_of_two(n);
+	}
+
+	/*
+	 * Second pass, below the stride: naturally aligned power-of-two
+	 * runs, each length for as long as it succeeds, then the next
+	 * shorter one; a length that failed is not tried again.
+	 */
+	for (level = stride; level-- > order;) {
+		do {
+			if (runs->nr_chunks - start == want)
+				return want;
+			n = min(1UL << (level - order),
+				want - (runs->nr_chunks - start));
+			ret = chunk_runs_get(runs, first, area, n, level);
+		} while (!ret);
+		if (ret != -EAGAIN)
 			return ret;
 	}
-	return got;
+	return runs->nr_chunks - start;
 }
 
 /*

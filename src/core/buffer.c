@@ -3,9 +3,12 @@
  * chunk_heap core: the dma-buf exporter.
  *
  * Gives importers what the mainline CMA and system heaps give them: one
- * sg_table per attachment (one entry per chunk), mapping in the
- * attachment's direction, CPU access syncing every mapped attachment,
- * shared mmap and a reference-counted vmap.
+ * sg_table per attachment, mapping in the attachment's direction, CPU
+ * access syncing every mapped attachment, shared mmap and a
+ * reference-counted vmap. An sg_table has one entry per physically
+ * contiguous stretch of the buffer, cut where the importing device's
+ * maximum segment size says, so that the device is never handed a
+ * segment longer than it can take.
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
@@ -38,44 +41,95 @@ struct chunk_buffer {
 	void *vaddr;
 };
 
+/**
+ * struct chunk_attachment - one device's view of a buffer
+ * @dev:	the device
+ * @table:	the buffer's segments for it
+ * @list:	entry in the buffer's attachments
+ * @mapped:	whether @table is mapped for the device
+ * @dir:	the direction it is mapped in, which CPU access syncs in
+ */
 struct chunk_attachment {
 	struct device *dev;
 	struct sg_table table;
 	struct list_head list;
 	bool mapped;
+	enum dma_data_direction dir;
 };
+
+/*
+ * The next physically contiguous stretch of @runs from run *@i on, at
+ * most @max bytes: its first page and its length. Advances *@i and
+ * *@skip (pages of run *@i already handed out).
+ */
+static unsigned long chunk_runs_next(const struct chunk_runs *runs,
+				     unsigned int *i, unsigned long *skip,
+				     unsigned long max, struct page **page)
+{
+	unsigned long len = 0;
+
+	*page = nth_page(runs->run[*i].page, *skip);
+	while (*i < runs->nr_runs) {
+		const struct chunk_run *run = &runs->run[*i];
+		unsigned long pages = (unsigned long)run->nr_chunks << runs->order;
+		unsigned long take;
+
+		if (len && page_to_pfn(*page) + (len >> PAGE_SHIFT) !=
+		    page_to_pfn(run->page))
+			break;
+		take = min(pages - *skip, (max - len) >> PAGE_SHIFT);
+		len += take << PAGE_SHIFT;
+		*skip += take;
+		if (*skip < pages)
+			break;
+		(*i)++;
+		*skip = 0;
+	}
+	return len;
+}
+
+/* Fill @table (NULL: only count) with @runs cut into @max-byte segments. */
+static unsigned int chunk_runs_to_sg(const struct chunk_runs *runs,
+				     unsigned long max, struct sg_table *table)
+{
+	struct scatterlist *sg = table ? table->sgl : NULL;
+	unsigned long skip = 0, len;
+	unsigned int i = 0, nents = 0;
+	struct page *page;
+
+	while (i < runs->nr_runs) {
+		len = chunk_runs_next(runs, &i, &skip, max, &page);
+		if (sg) {
+			sg_set_page(sg, page, len, 0);
+			sg = sg_next(sg);
+		}
+		nents++;
+	}
+	return nents;
+}
 
 static int chunk_buffer_attach(struct dma_buf *dmabuf,
 			       struct dma_buf_attachment *attachment)
 {
 	struct chunk_buffer *buffer = dmabuf->priv;
-	const struct chunk_runs *runs = &buffer->runs;
-	unsigned int chunk = PAGE_SIZE << runs->order;
+	/* A segment is at least a page, and its length fits an sg entry. */
+	unsigned long max = max_t(unsigned long,
+				  rounddown(dma_get_max_seg_size(attachment->dev),
+					    PAGE_SIZE), PAGE_SIZE);
 	struct chunk_attachment *a;
-	struct scatterlist *sg;
-	unsigned int i, j;
 	int ret;
 
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
 
-	ret = sg_alloc_table(&a->table, runs->nr_chunks, GFP_KERNEL);
+	ret = sg_alloc_table(&a->table, chunk_runs_to_sg(&buffer->runs, max, NULL),
+			     GFP_KERNEL);
 	if (ret) {
 		kfree(a);
 		return ret;
 	}
-
-	sg = a->table.sgl;
-	for (i = 0; i < runs->nr_runs; i++) {
-		const struct chunk_run *run = &runs->run[i];
-
-		for (j = 0; j < run->nr_chunks; j++) {
-			sg_set_page(sg, nth_page(run->page, j << runs->order),
-				    chunk, 0);
-			sg = sg_next(sg);
-		}
-	}
+	chunk_runs_to_sg(&buffer->runs, max, &a->table);
 
 	a->dev = attachment->dev;
 	attachment->priv = a;
@@ -109,6 +163,7 @@ static struct sg_table *chunk_buffer_map(struct dma_buf_attachment *attachment,
 	ret = dma_map_sgtable(attachment->dev, &a->table, dir, 0);
 	if (ret)
 		return ERR_PTR(ret);
+	a->dir = dir;
 	a->mapped = true;
 	return &a->table;
 }
@@ -134,7 +189,7 @@ static int chunk_buffer_begin_cpu_access(struct dma_buf *dmabuf,
 		invalidate_kernel_vmap_range(buffer->vaddr, buffer->len);
 	list_for_each_entry(a, &buffer->attachments, list)
 		if (a->mapped)
-			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+			dma_sync_sgtable_for_cpu(a->dev, &a->table, a->dir);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
@@ -150,7 +205,7 @@ static int chunk_buffer_end_cpu_access(struct dma_buf *dmabuf,
 		flush_kernel_vmap_range(buffer->vaddr, buffer->len);
 	list_for_each_entry(a, &buffer->attachments, list)
 		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+			dma_sync_sgtable_for_device(a->dev, &a->table, a->dir);
 	mutex_unlock(&buffer->lock);
 	return 0;
 }
@@ -168,7 +223,11 @@ static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	unsigned int i;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * Private mappings would copy on write. VM_MAYSHARE, not VM_SHARED:
+	 * a shared mapping of a read-only dma-buf has only the former.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
 	for (i = 0; i < runs->nr_runs && addr < vma->vm_end; i++) {

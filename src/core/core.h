@@ -23,7 +23,8 @@
 #include <linux/cma.h>
 #include <linux/kref.h>
 #include <linux/rcupdate.h>
-#include <linux/rwsem.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "../numa/numa.h"
@@ -83,9 +84,12 @@ int chunk_len_to_chunks(unsigned long len, unsigned int order,
  * @bytes:	bytes in live buffers
  * @buffers:	live buffers
  * @peak:	largest @bytes seen
- * @failures:	allocations refused for lack of memory or quota
+ * @failures:	allocations refused for lack of memory or quota, or whose
+ *		dma-buf could not be created
  * @cma_calls:	cma_alloc() calls made, successful or not
  * @area_bytes:	bytes in live buffers, per CMA area index
+ *
+ * A buffer is counted once its dma-buf exists, and until it is released.
  */
 struct chunk_heap_stats {
 	atomic64_t bytes;
@@ -100,29 +104,36 @@ struct chunk_heap_stats {
  * struct chunk_heap - one administrator-defined heap
  * @ref:	held by the control plane and by every live buffer
  * @rcu:	frees the heap after lockless lookups from the device node
- * @lock:	held for reading by allocations, for writing by changes of
- *		@area, @order and @slot
+ * @lock:	serialises the control plane's changes to the heap; never
+ *		held by an allocation, so a change never waits for one
+ * @conf_lock:	guards @area, @order and @slot, so that an allocation takes
+ *		one consistent snapshot of them
  * @name:	the heap's name, also the device node's
  * @area:	the CMA area chunks come from; NULL until set
  * @order:	chunk order; chunks are PAGE_SIZE << @order bytes
- * @max_bytes:	quota on @stats.bytes, 0 for none; may change while enabled
+ * @max_bytes:	quota on @charged, 0 for none; may change while enabled
  * @numa_policy: per-NUMA placement; may change while enabled
  * @slot:	the registered dma-heap the heap serves, or NULL when disabled
+ * @charged:	bytes held against the quota: live buffers and allocations in
+ *		progress
  * @stats:	accounting
  *
- * @area and @order change only while the heap is disabled, and disabling
- * waits for allocations in progress, so an allocation sees one setting.
+ * @area and @order change only while the heap is disabled. An allocation
+ * reads every setting once, when it starts, and keeps to that snapshot:
+ * changing, disabling or removing the heap affects only later ones.
  */
 struct chunk_heap {
 	struct kref ref;
 	struct rcu_head rcu;
-	struct rw_semaphore lock;
+	struct mutex lock; /* serialises control-plane changes */
+	spinlock_t conf_lock; /* guards area, order, slot */
 	char name[CHUNK_HEAP_NAME_MAX + 1];
 	const struct chunk_area *area;
 	unsigned int order;
 	u64 max_bytes;
 	enum chunk_numa_policy numa_policy;
 	struct chunk_slot *slot;
+	atomic64_t charged;
 	struct chunk_heap_stats stats;
 };
 
@@ -137,7 +148,8 @@ void chunk_heap_set_numa_policy(struct chunk_heap *heap,
 				enum chunk_numa_policy policy);
 u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid);
 int chunk_heap_enable(struct chunk_heap *heap);
-void chunk_heap_disable(struct chunk_heap *heap);
+int chunk_heap_disable(struct chunk_heap *heap);
+void chunk_heap_retire(struct chunk_heap *heap);
 bool chunk_heap_enabled(struct chunk_heap *heap);
 struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 					unsigned long len, u32 fd_flags,

@@ -8,8 +8,6 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/fcntl.h>
-#include <linux/kernfs.h>
-#include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -52,7 +50,8 @@ struct chunk_heap *chunk_heap_create(const char *name)
 	if (!heap)
 		return NULL;
 	kref_init(&heap->ref);
-	init_rwsem(&heap->lock);
+	mutex_init(&heap->lock);
+	spin_lock_init(&heap->conf_lock);
 	strscpy(heap->name, name);
 	return heap;
 }
@@ -79,7 +78,9 @@ void chunk_heap_put(struct chunk_heap *heap)
  * @name: the proposed name
  *
  * Heap names become device names, /dev/dma_heap/<name>: 1 to
- * CHUNK_HEAP_NAME_MAX characters from [A-Za-z0-9._-], not "." or "..".
+ * CHUNK_HEAP_NAME_MAX ASCII characters from [A-Za-z0-9._-], not "." or
+ * "..". The kernel's isalnum() also takes Latin-1 letters, so test for
+ * ASCII first.
  *
  * Return: 0, -ENAMETOOLONG, or -EINVAL.
  */
@@ -93,7 +94,8 @@ int chunk_heap_check_name(const char *name)
 	if (!len || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -EINVAL;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("._-", name[i])))
 			return -EINVAL;
 	return 0;
 }
@@ -115,26 +117,43 @@ int chunk_heap_check_order(const struct chunk_area *area, unsigned int order)
 	return 0;
 }
 
+/*
+ * Set the area (unless @area is NULL) or the order (unless @order is
+ * negative) of a disabled heap, if the area can hold chunks of the order.
+ * Waits only for other changes to the heap, and killably.
+ */
+static int chunk_heap_configure(struct chunk_heap *heap,
+				const struct chunk_area *area, int order)
+{
+	int ret;
+
+	if (mutex_lock_killable(&heap->lock))
+		return -EINTR;
+	area = area ?: heap->area;
+	order = order < 0 ? heap->order : order;
+	ret = heap->slot ? -EBUSY : chunk_heap_check_order(area, order);
+	if (!ret) {
+		spin_lock(&heap->conf_lock);
+		heap->area = area;
+		heap->order = order;
+		spin_unlock(&heap->conf_lock);
+	}
+	mutex_unlock(&heap->lock);
+	return ret;
+}
+
 /**
  * chunk_heap_set_area() - choose the CMA area of a disabled heap
  * @heap: the heap
  * @area: the area
  *
  * Return: 0; -EBUSY if the heap is enabled; -ERANGE if the area cannot
- * hold the heap's chunk order; -EINTR if killed while waiting for
- * allocations in progress.
+ * hold the heap's chunk order; -EINTR if killed while another change to
+ * the heap was in progress.
  */
 int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area)
 {
-	int ret;
-
-	if (down_write_killable(&heap->lock))
-		return -EINTR;
-	ret = heap->slot ? -EBUSY : chunk_heap_check_order(area, heap->order);
-	if (!ret)
-		heap->area = area;
-	up_write(&heap->lock);
-	return ret;
+	return chunk_heap_configure(heap, area, -1);
 }
 
 /**
@@ -144,19 +163,13 @@ int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area)
  *
  * Return: 0; -EBUSY if the heap is enabled; -ERANGE if the order is too
  * large for the heap's area, or for any area; -EINTR if killed while
- * waiting for allocations in progress.
+ * another change to the heap was in progress.
  */
 int chunk_heap_set_order(struct chunk_heap *heap, unsigned int order)
 {
-	int ret;
-
-	if (down_write_killable(&heap->lock))
-		return -EINTR;
-	ret = heap->slot ? -EBUSY : chunk_heap_check_order(heap->area, order);
-	if (!ret)
-		heap->order = order;
-	up_write(&heap->lock);
-	return ret;
+	if (order > CHUNK_HEAP_MAX_ORDER)
+		return -ERANGE;
+	return chunk_heap_configure(heap, NULL, order);
 }
 
 /**
@@ -205,31 +218,6 @@ u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid)
 	return bytes;
 }
 
-/*
- * Whether another dma-heap (system, reserved, ...) already has @name.
- * dma_heap_add() in 6.12 creates the device before it checks the name,
- * so a clash there makes sysfs warn with a stack dump; look the name up
- * in /sys/class/dma_heap first. There is no exported lookup, and the
- * check is advisory: a heap registered in between still fails cleanly in
- * dma_heap_add().
- */
-static bool chunk_heap_name_taken(const char *name)
-{
-	/* /sys/kernel is exported; its parent is the root of sysfs. */
-	struct kernfs_node *root = kernel_kobj->sd->parent;
-	struct kernfs_node *class, *heaps = NULL, *kn = NULL;
-
-	class = kernfs_find_and_get(root, "class");
-	if (class)
-		heaps = kernfs_find_and_get(class, "dma_heap");
-	if (heaps)
-		kn = kernfs_find_and_get(heaps, name);
-	kernfs_put(kn);
-	kernfs_put(heaps);
-	kernfs_put(class);
-	return kn;
-}
-
 static struct dma_buf *chunk_heap_allocate(struct dma_heap *dma_heap,
 					   unsigned long len, u32 fd_flags,
 					   u64 heap_flags);
@@ -238,20 +226,23 @@ static const struct dma_heap_ops chunk_heap_ops = {
 	.allocate = chunk_heap_allocate,
 };
 
+/*
+ * The slot of @name, registering a dma-heap for it the first time. The
+ * export patch for dma_heap_add() makes it check the name before it
+ * creates anything, and say -EEXIST for a name that another heap
+ * (system, reserved, ...) has; -EBUSY from it means that all dma-heap
+ * minors are in use, which only a reboot frees.
+ */
 static struct chunk_slot *chunk_slot_get(const char *name)
 {
 	struct dma_heap_export_info info = { .ops = &chunk_heap_ops };
 	struct chunk_slot *slot;
+	struct dma_heap *dma_heap;
 
 	lockdep_assert_held(&chunk_slots_lock);
 	list_for_each_entry(slot, &chunk_slots, node)
 		if (!strcmp(slot->name, name))
 			return slot;
-
-	if (chunk_heap_name_taken(name)) {
-		pr_err("%s: another dma-heap already has this name\n", name);
-		return ERR_PTR(-EEXIST);
-	}
 
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL);
 	if (!slot)
@@ -259,17 +250,30 @@ static struct chunk_slot *chunk_slot_get(const char *name)
 	strscpy(slot->name, name);
 	info.name = slot->name;
 	info.priv = slot;
-	slot->dma_heap = dma_heap_add(&info);
-	if (IS_ERR(slot->dma_heap)) {
-		struct dma_heap *err = slot->dma_heap;
-
+	dma_heap = dma_heap_add(&info);
+	if (IS_ERR(dma_heap)) {
 		kfree(slot);
-		return ERR_CAST(err);
+		if (PTR_ERR(dma_heap) == -EEXIST)
+			pr_info("%s: another dma-heap already has this name\n", name);
+		if (PTR_ERR(dma_heap) != -EBUSY)
+			return ERR_CAST(dma_heap);
+		pr_warn("%s: all dma-heap device numbers are in use until reboot\n",
+			name);
+		return ERR_PTR(-ENOSPC);
 	}
+	slot->dma_heap = dma_heap;
 	/* The framework now calls into this module until the system stops. */
 	__module_get(THIS_MODULE);
 	list_add_tail(&slot->node, &chunk_slots);
 	return slot;
+}
+
+/* Publish a new value of @heap->slot, for allocations to snapshot. */
+static void chunk_heap_set_slot(struct chunk_heap *heap, struct chunk_slot *slot)
+{
+	spin_lock(&heap->conf_lock);
+	heap->slot = slot;
+	spin_unlock(&heap->conf_lock);
 }
 
 /**
@@ -281,15 +285,16 @@ static struct chunk_slot *chunk_slot_get(const char *name)
  *
  * Return: 0; -EINVAL if no CMA area is set; -EEXIST if a dma-heap that
  * this module does not own has the name; -EBUSY if another chunk heap
- * serves the name; -EINTR if killed while waiting for allocations in
- * progress; -ENOMEM, or an error from dma_heap_add().
+ * serves the name; -ENOSPC if no dma-heap device number is left; -EINTR
+ * if killed while another change was in progress; -ENOMEM, or another
+ * error from dma_heap_add().
  */
 int chunk_heap_enable(struct chunk_heap *heap)
 {
 	struct chunk_slot *slot;
 	int ret = 0;
 
-	if (down_write_killable(&heap->lock))
+	if (mutex_lock_killable(&heap->lock))
 		return -EINTR;
 	if (heap->slot)
 		goto out;
@@ -298,8 +303,10 @@ int chunk_heap_enable(struct chunk_heap *heap)
 		ret = -EINVAL;
 		goto out;
 	}
-
-	mutex_lock(&chunk_slots_lock);
+	if (mutex_lock_killable(&chunk_slots_lock)) {
+		ret = -EINTR;
+		goto out;
+	}
 	slot = chunk_slot_get(heap->name);
 	if (IS_ERR(slot)) {
 		ret = PTR_ERR(slot);
@@ -307,84 +314,111 @@ int chunk_heap_enable(struct chunk_heap *heap)
 		ret = -EBUSY;
 	} else {
 		rcu_assign_pointer(slot->heap, heap);
-		heap->slot = slot;
+		chunk_heap_set_slot(heap, slot);
 	}
 	mutex_unlock(&chunk_slots_lock);
 out:
-	up_write(&heap->lock);
+	mutex_unlock(&heap->lock);
 	return ret;
+}
+
+/*
+ * Detach @heap from its slot; the caller holds @heap->lock. Only the
+ * attached heap ever clears slot->heap, and enable sets it only when it
+ * reads NULL, so this needs no lock of the slots' own.
+ */
+static void chunk_heap_detach(struct chunk_heap *heap)
+{
+	if (heap->slot) {
+		RCU_INIT_POINTER(heap->slot->heap, NULL);
+		chunk_heap_set_slot(heap, NULL);
+	}
 }
 
 /**
  * chunk_heap_disable() - stop serving allocations from @heap
  * @heap: the heap
  *
- * Waits for allocations in progress to finish; later ones on the device
- * node fail with -ENODEV. Live buffers are not affected.
+ * Allocations that start afterwards on the device node fail with -ENODEV.
+ * Allocations in progress are not waited for: they complete with the
+ * settings they started with. Live buffers are not affected.
+ *
+ * Return: 0, or -EINTR if killed while another change was in progress.
  */
-void chunk_heap_disable(struct chunk_heap *heap)
+int chunk_heap_disable(struct chunk_heap *heap)
 {
-	down_write(&heap->lock);
-	if (heap->slot) {
-		mutex_lock(&chunk_slots_lock);
-		RCU_INIT_POINTER(heap->slot->heap, NULL);
-		mutex_unlock(&chunk_slots_lock);
-		heap->slot = NULL;
-	}
-	up_write(&heap->lock);
+	if (mutex_lock_killable(&heap->lock))
+		return -EINTR;
+	chunk_heap_detach(heap);
+	mutex_unlock(&heap->lock);
+	return 0;
+}
+
+/**
+ * chunk_heap_retire() - disable @heap for good, when it is removed
+ * @heap: the heap
+ *
+ * As chunk_heap_disable(), but it cannot fail: it waits, unkillably, for
+ * other changes to the heap, which never wait for an allocation.
+ */
+void chunk_heap_retire(struct chunk_heap *heap)
+{
+	mutex_lock(&heap->lock);
+	chunk_heap_detach(heap);
+	mutex_unlock(&heap->lock);
 }
 
 /**
  * chunk_heap_enabled() - whether @heap serves its device node
  * @heap: the heap
  *
- * Return: true if enabled.
+ * Return: true if enabled. Never blocks.
  */
 bool chunk_heap_enabled(struct chunk_heap *heap)
 {
-	bool enabled;
-
-	down_read(&heap->lock);
-	enabled = heap->slot;
-	up_read(&heap->lock);
-	return enabled;
+	return READ_ONCE(heap->slot);
 }
 
-/* Reserve @bytes against the quota. */
-static int chunk_heap_reserve(struct chunk_heap *heap, s64 bytes)
+/*
+ * Hold @bytes against the quota @max (0: none). Compare before adding, so
+ * that a request that does not fit never makes a concurrent one that
+ * does fit fail.
+ */
+static bool chunk_heap_charge(struct chunk_heap *heap, u64 max, s64 bytes)
 {
-	u64 max = READ_ONCE(heap->max_bytes);
-	s64 now = atomic64_add_return(bytes, &heap->stats.bytes);
+	s64 now = atomic64_read(&heap->charged);
 
-	if (max && now > max) {
-		atomic64_sub(bytes, &heap->stats.bytes);
-		return -ENOMEM;
-	}
-	return 0;
+	do {
+		if (max && now + bytes > max)
+			return false;
+	} while (!atomic64_try_cmpxchg(&heap->charged, &now, now + bytes));
+	return true;
 }
 
 static void chunk_stats_update(struct chunk_heap_stats *stats,
-			       const struct chunk_runs *runs, bool add)
+			       const struct chunk_runs *runs, s64 sign)
 {
+	s64 bytes = 0;
 	unsigned int i;
 
 	for (i = 0; i < runs->nr_runs; i++) {
-		s64 bytes = (s64)runs->run[i].nr_chunks << (PAGE_SHIFT + runs->order);
+		s64 run = (s64)runs->run[i].nr_chunks << (PAGE_SHIFT + runs->order);
 
-		atomic64_add(add ? bytes : -bytes,
-			     &stats->area_bytes[runs->run[i].area]);
+		atomic64_add(sign * run, &stats->area_bytes[runs->run[i].area]);
+		bytes += run;
 	}
-	atomic64_add(add ? 1 : -1, &stats->buffers);
+	atomic64_add(sign, &stats->buffers);
+	atomic64_add(sign * bytes, &stats->bytes);
 }
 
-/* Account a new buffer whose bytes are reserved; raise the peak. */
+/* Count a buffer whose dma-buf now exists, and raise the peak. */
 static void chunk_heap_account_alloc(struct chunk_heap *heap,
 				     const struct chunk_runs *runs)
 {
-	s64 now = atomic64_read(&heap->stats.bytes);
-	s64 peak = atomic64_read(&heap->stats.peak);
+	s64 peak = atomic64_read(&heap->stats.peak), now;
 
-	chunk_stats_update(&heap->stats, runs, true);
+	chunk_stats_update(&heap->stats, runs, 1);
+	now = atomic64_read(&heap->stats.bytes);
 	while (now > peak && !atomic64_try_cmpxchg(&heap->stats.peak, &peak, now))
 		;
 }
@@ -397,23 +431,56 @@ static void chunk_heap_account_alloc(struct chunk_heap *heap,
 void chunk_heap_account_release(struct chunk_heap *heap,
 				const struct chunk_runs *runs)
 {
-	chunk_stats_update(&heap->stats, runs, false);
+	chunk_stats_update(&heap->stats, runs, -1);
 	atomic64_sub((s64)runs->nr_chunks << (PAGE_SHIFT + runs->order),
-		     &heap->stats.bytes);
+		     &heap->charged);
+}
+
+/**
+ * struct chunk_heap_snap - what an allocation needs of its heap's settings
+ * @area:	the heap's area
+ * @order:	chunk order
+ * @max_bytes:	quota
+ * @policy:	per-NUMA policy
+ */
+struct chunk_heap_snap {
+	const struct chunk_area *area;
+	unsigned int order;
+	u64 max_bytes;
+	enum chunk_numa_policy policy;
+};
+
+/* Take the settings of an enabled heap in one piece; -ENODEV if disabled. */
+static int chunk_heap_snapshot(struct chunk_heap *heap,
+			       struct chunk_heap_snap *snap)
+{
+	int ret = 0;
+
+	spin_lock(&heap->conf_lock);
+	if (heap->slot) {
+		snap->area = heap->area;
+		snap->order = heap->order;
+	} else {
+		ret = -ENODEV;
+	}
+	spin_unlock(&heap->conf_lock);
+	snap->max_bytes = READ_ONCE(heap->max_bytes);
+	snap->policy = READ_ONCE(heap->numa_policy);
+	return ret;
 }
 
 /* Fill @runs with @nr_chunks chunks where the heap's policy places them. */
-static int chunk_heap_fill(struct chunk_heap *heap, struct chunk_runs *runs,
-			   unsigned long nr_chunks)
+static int chunk_heap_fill(struct chunk_heap *heap,
+			   const struct chunk_heap_snap *snap,
+			   struct chunk_runs *runs, unsigned long nr_chunks)
 {
 	struct chunk_plan *plan;
 	int ret;
 
-	plan = chunk_numa_place(READ_ONCE(heap->numa_policy), heap->area,
-				nr_chunks);
+	plan = chunk_numa_place(snap->policy, snap->area, nr_chunks);
 	if (IS_ERR(plan))
 		return PTR_ERR(plan);
-	ret = chunk_runs_alloc(runs, plan, heap->order, nr_chunks);
+	ret = chunk_runs_alloc(runs, plan, snap->order, nr_chunks);
 	kfree(plan);
 	atomic64_add(runs->cma_calls, &heap->stats.cma_calls);
 	return ret;
@@ -426,60 +493,70 @@ static int chunk_heap_fill(struct chunk_heap *heap, struct chunk_runs *runs,
  * @fd_flags: O_CLOEXEC and O_ACCMODE flags of the dma-buf file
  * @heap_flags: must be 0
  *
+ * The allocation holds no lock of the heap's: it works on a snapshot of
+ * the settings taken when it starts, so the control plane never waits
+ * for it.
+ *
  * Return: the dma-buf, or ERR_PTR(): -EINVAL for a zero or overflowing
  * length or unknown flags; -ENODEV if the heap is not enabled; -ENOMEM
  * when the quota or the CMA areas are exhausted, or the length exceeds
- * all CMA areas together; -EINTR on a fatal signal.
- * On failure everything taken is released.
+ * all CMA areas together; -EINTR on a fatal signal; an error of
+ * dma_buf_export(). On failure everything taken is released.
  */
 struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 					unsigned long len, u32 fd_flags,
 					u64 heap_flags)
 {
-	struct chunk_runs runs = {};
+	struct chunk_runs runs = {}, held;
+	struct chunk_heap_snap snap;
 	struct dma_buf *dmabuf;
 	unsigned long nr_chunks;
+	bool failed = false;
 	s64 bytes;
 	int ret;
 
 	if (heap_flags || fd_flags & ~(O_CLOEXEC | O_ACCMODE))
 		return ERR_PTR(-EINVAL);
-
-	if (down_read_killable(&heap->lock))
-		return ERR_PTR(-EINTR);
-	if (!heap->slot) {
-		ret = -ENODEV;
-		goto unlock;
-	}
-	ret = chunk_len_to_chunks(len, heap->order,
-				  chunk_area_total_pages() >> heap->order,
-				  &nr_chunks);
-	if (!ret) {
-		bytes = (s64)nr_chunks << (PAGE_SHIFT + heap->order);
-		ret = chunk_heap_reserve(heap, bytes);
-	}
-	if (!ret) {
-		ret = chunk_heap_fill(heap, &runs, nr_chunks);
-		if (ret)
-			atomic64_sub(bytes, &heap->stats.bytes);
-	}
-	if (ret == -ENOMEM)
-		atomic64_inc(&heap->stats.failures);
+	ret = chunk_heap_snapshot(heap, &snap);
 	if (ret)
-		goto unlock;
+		return ERR_PTR(ret);
 
-	chunk_heap_account_alloc(heap, &runs);
+	ret = chunk_len_to_chunks(len, snap.order,
+				  chunk_area_total_pages() >> snap.order,
+				  &nr_chunks);
+	if (ret)
+		goto fail;
+	bytes = (s64)nr_chunks << (PAGE_SHIFT + snap.order);
+	if (!chunk_heap_charge(heap, snap.max_bytes, bytes)) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = chunk_heap_fill(heap, &snap, &runs, nr_chunks);
+	if (ret)
+		goto uncharge;
+
+	/*
+	 * Count the buffer only once its dma-buf exists; until this returns,
+	 * nobody else can release it. @held still describes the chunks
+	 * after the export has taken them over.
+	 */
+	held = runs;
 	kref_get(&heap->ref);
 	dmabuf = chunk_buffer_export(heap, &runs, bytes, fd_flags);
-	if (IS_ERR(dmabuf)) {
-		ret = PTR_ERR(dmabuf);
-		chunk_heap_account_release(heap, &runs);
-		chunk_runs_free(&runs);
-		chunk_heap_put(heap);
+	if (!IS_ERR(dmabuf)) {
+		chunk_heap_account_alloc(heap, &held);
+		return dmabuf;
 	}
-unlock:
-	up_read(&heap->lock);
-	return ret ? ERR_PTR(ret) : dmabuf;
+	ret = PTR_ERR(dmabuf);
+	chunk_runs_free(&runs);
+	chunk_heap_put(heap);
+	failed = true;
+uncharge:
+	atomic64_sub(bytes, &heap->charged);
+fail:
+	if (failed || ret == -ENOMEM)
+		atomic64_inc(&heap->stats.failures);
+	return ERR_PTR(ret);
 }
 
 static struct dma_buf *chunk_heap_allocate(struct dma_heap *dma_heap,

@@ -245,33 +245,90 @@ static ssize_t numa_active_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", chunk_numa_active);
 }
 
-static ssize_t areas_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	const struct chunk_area *area;
-	ssize_t len = 0;
-	unsigned int i;
-
-	for (i = 0; (area = chunk_area_get(i)); i++)
-		len += sysfs_emit_at(buf, len, "%s %d %lu\n", area->name,
-				     area->nid, area->nr_pages << PAGE_SHIFT);
-	return len;
-}
-
 static struct kobj_attribute numa_policy_attr = __ATTR_RW_MODE(numa_policy, 0644);
 static struct kobj_attribute numa_active_attr = __ATTR_RO(numa_active);
-static struct kobj_attribute areas_attr = __ATTR_RO(areas);
 
 static struct attribute *chunk_sysfs_attrs[] = {
 	&numa_policy_attr.attr,
 	&numa_active_attr.attr,
-	&areas_attr.attr,
 	NULL,
 };
 
 static const struct attribute_group chunk_sysfs_group = {
 	.attrs = chunk_sysfs_attrs,
 };
+
+/**
+ * struct chunk_area_dir - /sys/kernel/chunk_heap/areas/<area>
+ * @node:	its node attribute
+ * @size:	its size attribute
+ * @attrs:	both, for @group
+ * @group:	the directory, named after the area
+ * @index:	the area's index
+ */
+struct chunk_area_dir {
+	struct kobj_attribute node;
+	struct kobj_attribute size;
+	struct attribute *attrs[3];
+	struct attribute_group group;
+	unsigned int index;
+};
+
+static struct kobject *chunk_areas_kobj;
+static struct chunk_area_dir *chunk_area_dirs;
+
+static ssize_t area_node_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	const struct chunk_area_dir *d = container_of(attr, struct chunk_area_dir, node);
+
+	return sysfs_emit(buf, "%d\n", chunk_area_get(d->index)->nid);
+}
+
+static ssize_t area_size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	const struct chunk_area_dir *d = container_of(attr, struct chunk_area_dir, size);
+
+	return sysfs_emit(buf, "%lu\n", chunk_area_get(d->index)->nr_pages << PAGE_SHIFT);
+}
+
+static void chunk_attr_init(struct kobj_attribute *attr, const char *name,
+			    ssize_t (*show)(struct kobject *, struct kobj_attribute *,
+					    char *))
+{
+	sysfs_attr_init(&attr->attr);
+	attr->attr.name = name;
+	attr->attr.mode = 0444;
+	attr->show = show;
+}
+
+/* One directory per area, with its node and size, one value per file. */
+static int chunk_areas_sysfs_init(void)
+{
+	unsigned int i, nr = chunk_area_count();
+	int ret;
+
+	chunk_areas_kobj = kobject_create_and_add("areas", chunk_kobj);
+	chunk_area_dirs = kcalloc(nr, sizeof(*chunk_area_dirs), GFP_KERNEL);
+	if (!chunk_areas_kobj || (nr && !chunk_area_dirs))
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct chunk_area_dir *d = &chunk_area_dirs[i];
+
+		d->index = i;
+		chunk_attr_init(&d->node, "node", area_node_show);
+		chunk_attr_init(&d->size, "size", area_size_show);
+		d->attrs[0] = &d->node.attr;
+		d->attrs[1] = &d->size.attr;
+		d->group.name = chunk_area_get(i)->name;
+		d->group.attrs = d->attrs;
+		ret = sysfs_create_group(chunk_areas_kobj, &d->group);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
 
 /**
  * chunk_numa_init() - find the per-node areas, create /sys/kernel/chunk_heap
@@ -295,8 +352,10 @@ int chunk_numa_init(void)
 	if (!chunk_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_group(chunk_kobj, &chunk_sysfs_group);
+	if (!ret)
+		ret = chunk_areas_sysfs_init();
 	if (ret)
-		kobject_put(chunk_kobj);
+		chunk_numa_exit();
 	return ret;
 }
 
@@ -305,5 +364,10 @@ int chunk_numa_init(void)
  */
 void chunk_numa_exit(void)
 {
+	kobject_put(chunk_areas_kobj);
+	kfree(chunk_area_dirs);
 	kobject_put(chunk_kobj);
+	chunk_areas_kobj = NULL;
+	chunk_area_dirs = NULL;
+	chunk_kobj = NULL;
 }

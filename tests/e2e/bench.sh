@@ -33,4 +33,4 @@ for p in off local; do
 	echo $p >"$CFS/bench-numa/numa_policy"
 	chbench numa bench-numa 24 $p
 done
-echo "reserved: $(cat /sys/kernel/chunk_heap/areas | grep '^reserved')" | sed 's/^/# /'
+echo "reserved: $(sys_areas | grep '^reserved')" | sed 's/^/# /'

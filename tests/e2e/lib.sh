@@ -146,13 +146,34 @@ heap_stats() {
 		"$CFS/$1/failures" "$CFS/$1/cma_calls")
 }
 
-# area_bytes HEAP AREA, node_bytes HEAP NODE: one line of the heap's split.
+# area_bytes HEAP AREA, node_bytes HEAP NODE: the heap's live bytes in one
+# CMA area (areas/AREA/bytes), on one node (nodes/nodeNODE/bytes).
 area_bytes() {
-	sed -n "s/^$2 //p" "$CFS/$1/area_bytes"
+	cat "$CFS/$1/areas/$2/bytes"
 }
 
 node_bytes() {
-	sed -n "s/^$2 //p" "$CFS/$1/node_bytes"
+	cat "$CFS/$1/nodes/node$2/bytes"
+}
+
+# heap_split HEAP areas|nodes: "AREA BYTES" or "NODE BYTES" lines, one per
+# directory of the heap's areas/ or nodes/ (node<N>), by name.
+heap_split() {
+	for _d in "$CFS/$1/$2"/*/; do
+		_d=${_d%/}
+		_k=${_d##*/}
+		[ "$2" = nodes ] && _k=${_k#node}
+		echo "$_k $(cat "$_d/bytes")"
+	done
+}
+
+# sys_areas: "NAME NODE BYTES" for each directory of
+# /sys/kernel/chunk_heap/areas, by name.
+sys_areas() {
+	for _d in /sys/kernel/chunk_heap/areas/*/; do
+		_d=${_d%/}
+		echo "${_d##*/} $(cat "$_d/node") $(cat "$_d/size")"
+	done
 }
 
 done_testing() {

@@ -160,10 +160,18 @@ refuse "enable refuses a bare newline" EINVAL "$I/enable" "\\n"
 refuse "enable refuses junk (yes please)" EINVAL "$I/enable" "yes please"
 echo 0 >"$I/enable"
 
-for a in chunk_size device bytes buffers peak failures cma_calls area_bytes node_bytes; do
+for a in chunk_size device bytes buffers peak failures cma_calls \
+	areas/reserved/bytes nodes/node0/bytes; do
 	refuse "$a is read-only" EACCES "$L/$a" "0"
 done
-check "the bad-input heap is removed" rmdir "$I"
+# areas and nodes are default groups: nothing is made or removed in them.
+expect "mkdir in areas fails with EPERM" EPERM chtest mkdir "$I/areas/x"
+expect "mkdir in nodes fails with EPERM" EPERM chtest mkdir "$I/nodes/node9"
+expect "rmdir of areas fails with EPERM" EPERM chtest rmdir "$I/areas"
+expect "rmdir of an area's directory fails with EPERM" EPERM chtest rmdir "$I/areas/reserved"
+expect "rmdir of nodes fails with EPERM" EPERM chtest rmdir "$I/nodes"
+expect "rmdir of a node's directory fails with EPERM" EPERM chtest rmdir "$I/nodes/node0"
+check "the bad-input heap is removed, default groups and all" rmdir "$I"
 
 # --- heap names -----------------------------------------------------------
 n63=$(printf 'n%062d' 0)

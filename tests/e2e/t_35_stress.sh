@@ -59,7 +59,7 @@ stress_attrs() {
 		for n in $NAMES steady; do
 			echo "max_bytes $(chtest write "$CFS/$n/max_bytes" $(((i % 3) * 1048576)))"
 			echo "numa_policy $(chtest write "$CFS/$n/numa_policy" "$1")"
-			cat "$CFS/$n/area_bytes" "$CFS/$n/node_bytes" "$CFS/$n/bytes" \
+			cat "$CFS/$n"/areas/*/bytes "$CFS/$n"/nodes/*/bytes "$CFS/$n/bytes" \
 				"$CFS/$n/device" >/dev/null 2>&1
 		done
 		echo "global $(chtest write /sys/kernel/chunk_heap/numa_policy "$1")"

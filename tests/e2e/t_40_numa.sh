@@ -6,13 +6,14 @@
 G=/sys/kernel/chunk_heap
 N=$CFS/numa
 
-# One line each: "pernuma0 B pernuma1 B reserved B", "0 B 1 B".
+# One line each: "pernuma0 B pernuma1 B reserved B", "0 B 1 B", from the
+# heap's areas/<area>/bytes and nodes/node<N>/bytes.
 abytes() {
-	echo $(cat "$N/area_bytes")
+	echo $(heap_split numa areas)
 }
 
 nbytes() {
-	echo $(cat "$N/node_bytes")
+	echo $(heap_split numa nodes)
 }
 
 # held_split TAG: the probe's first line, then abytes.
@@ -45,17 +46,20 @@ refuse "numa_policy refuses a bare newline" EINVAL "$G/numa_policy" "\\n"
 # sysfs never calls the store method for an empty write: write() returns 0.
 refuse "an empty write to numa_policy is ignored by sysfs" OK "$G/numa_policy" ""
 refuse "numa_active is read-only" EACCES "$G/numa_active" "0"
-refuse "areas is read-only" EACCES "$G/areas" "x"
+refuse "areas/<area>/node is read-only" EACCES "$G/areas/reserved/node" "0"
+refuse "areas/<area>/size is read-only" EACCES "$G/areas/reserved/size" "0"
+expect "no directory can be made in areas" EPERM chtest mkdir "$G/areas/x"
 expect "numa_active is 1 on two nodes with per-node areas" 1 cat "$G/numa_active"
-expect "areas lists each CMA area with its node and size" "pernuma0 0 67108864
+expect "areas has a directory per CMA area with its node and size" "pernuma0 0 67108864
 pernuma1 1 67108864
-reserved 1 402653184" cat "$G/areas"
+reserved 1 402653184" sys_areas
+sys_areas >/tmp/areas.txt
 while read -r area nid bytes; do
 	base=$(cat "/sys/kernel/debug/cma/$area/base_pfn")
 	expect "... $area is on node $nid, as /proc/zoneinfo says" "$nid" pfn_node "$base"
 	expect "... and is $bytes bytes, as debugfs says" "$bytes" \
 		echo $(($(cat "/sys/kernel/debug/cma/$area/count") * 4096))
-done <"$G/areas"
+done </tmp/areas.txt
 
 check "a heap on reserved with 64 KiB chunks is made" mkheap numa reserved 4
 expect "its numa_policy is default" "[default] off local bind interleave" cat "$N/numa_policy"

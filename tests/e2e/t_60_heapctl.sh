@@ -96,7 +96,7 @@ expect "the global numa_policy is off" "[off] local bind interleave" cat "$G/num
 expect "the guest has the three CMA areas heapctl is checked against" \
 	"pernuma0 0 67108864
 pernuma1 1 67108864
-reserved 1 402653184" cat "$G/areas"
+reserved 1 402653184" sys_areas
 expect "... which are the kernel's areas too" "pernuma0
 pernuma1
 reserved" ls /sys/kernel/mm/cma

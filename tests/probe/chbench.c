@@ -76,22 +76,13 @@ static long long attr(const char *heap, const char *name)
 	return atoll(buf);
 }
 
-/* The bytes of a heap's live buffers on @nid, from node_bytes. */
+/* The bytes of a heap's live buffers on @nid, from nodes/node<nid>/bytes. */
 static long long bytes_on_node(const char *heap, int nid)
 {
-	char path[256];
-	long long bytes = 0;
-	int node;
-	FILE *f;
+	char name[32];
 
-	snprintf(path, sizeof(path), CFS "/%s/node_bytes", heap);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%d %lld", &node, &bytes) == 2 && node != nid)
-		bytes = 0;
-	fclose(f);
-	return bytes;
+	snprintf(name, sizeof(name), "nodes/node%d/bytes", nid);
+	return attr(heap, name);
 }
 
 static int heap_open(const char *heap)

@@ -7,7 +7,8 @@
  *
  * alloc, whole and offset shared mmaps, refused private and out-of-range
  * mmaps, DMA_BUF_IOCTL_SYNC, DMA_BUF_SET_NAME (read back from fdinfo),
- * import by vgem (/dev/dri/card0), which attaches and maps it.
+ * import by vgem (/dev/dri/card0), which attaches and maps it; then a
+ * second, read-only buffer (O_RDONLY), which maps shared for reading only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -112,6 +113,47 @@ static int vgem_import(int fd)
 	return err;
 }
 
+/*
+ * A buffer allocated O_RDONLY maps shared for reading, as with the mainline
+ * heaps, reads as zeroes, and refuses a writable mapping.
+ */
+static int read_only(const char *name, size_t len)
+{
+	struct dma_heap_allocation_data data = {
+		.len = len, .fd_flags = O_RDONLY | O_CLOEXEC,
+	};
+	char path[256];
+	const unsigned char *p;
+	int heap, err = 0;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", name);
+	heap = open(path, O_RDONLY | O_CLOEXEC);
+	if (heap < 0 || ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &data) < 0) {
+		step("rdonly-alloc", -errno);
+		return 1;
+	}
+	close(heap);
+	step("rdonly-alloc", 0);
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, data.fd, 0);
+	if (p == MAP_FAILED) {
+		step("rdonly-mmap-shared", -errno);
+	} else {
+		step("rdonly-mmap-shared", 0);
+		for (i = 0; i < len; i++)
+			if (p[i])
+				err = -EIO;
+		step("rdonly-zeroed", err);
+		munmap((void *)p, len);
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, data.fd, 0);
+	step("rdonly-mmap-write", p == MAP_FAILED ? -errno : 0);
+	if (p != MAP_FAILED)
+		munmap((void *)p, len);
+	step("rdonly-release", close(data.fd) < 0 ? -errno : 0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dma_heap_allocation_data data = { .fd_flags = O_RDWR | O_CLOEXEC };
@@ -168,5 +210,5 @@ int main(int argc, char **argv)
 
 	step("vgem-close", vgem_import(fd));
 	step("release", close(fd) < 0 ? -errno : 0);
-	return 0;
+	return read_only(argv[1], len);
 }

@@ -11,6 +11,8 @@
  *   chtest open HEAP LEN FILE     open the heap, print OPEN, wait for FILE,
  *                                 then allocate through the fd opened before
  *   chtest mkdir DIR | rmdir DIR  make or remove a directory (configfs)
+ *   chtest timed COMMAND...       run COMMAND, print its result and the
+ *                                 milliseconds it took ("OK 2")
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,13 +24,26 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
 
+static int timed;
+static struct timespec t0;
+
 static int result(int err)
 {
-	puts(err ? strerrorname_np(err) : "OK");
+	const char *name = err ? strerrorname_np(err) : "OK";
+	struct timespec t;
+
+	if (!timed) {
+		puts(name);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	printf("%s %ld\n", name, (t.tv_sec - t0.tv_sec) * 1000 +
+	       (t.tv_nsec - t0.tv_nsec) / 1000000);
 	return 0;
 }
 
@@ -103,6 +118,12 @@ int main(int argc, char **argv)
 	uint64_t len;
 	int fd, err;
 
+	if (argc >= 3 && !strcmp(argv[1], "timed")) {
+		timed = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		argc--;
+		argv++;
+	}
 	if (argc == 4 && !strcmp(argv[1], "write"))
 		return do_write(argv[2], argv[3]);
 
@@ -162,6 +183,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "rmdir"))
 		return result(rmdir(argv[2]) ? errno : 0);
 
-	fprintf(stderr, "usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]] | hold HEAP LEN FILE | open HEAP LEN FILE | mkdir DIR | rmdir DIR\n");
+	fputs("usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]]\n"
+	      "     | hold HEAP LEN FILE | open HEAP LEN FILE | mkdir DIR | rmdir DIR\n"
+	      "     | timed COMMAND...\n", stderr);
 	return 2;
 }

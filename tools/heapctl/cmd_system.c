@@ -44,32 +44,72 @@ static struct json_object *new_area(struct json_object *areas, const char *name)
 	return a;
 }
 
-/* The module's areas file: lines "<name> <node> <size_bytes>". */
+/* A NUMA node: decimal, -1 (NUMA_NO_NODE) or below meaning none; 0 or -errno. */
+static int read_node(const char *path, long *node)
+{
+	char buf[32], *end;
+	int err;
+
+	err = heapctl_read(path, buf, sizeof(buf));
+	if (err)
+		return err;
+	if ((buf[0] < '0' || buf[0] > '9') && buf[0] != '-')
+		return -EINVAL;
+	errno = 0;
+	*node = strtol(buf, &end, 10);
+	if (errno || *end || *node > INT_MAX || *node < INT_MIN)
+		return -EINVAL;
+	return 0;
+}
+
+/* Report a file of an area directory that cannot be read. */
+static void area_warn(const char *path, int err)
+{
+	heapctl_warn(path, -err, err == -ENOENT ? HEAPCTL_HINT_NO_ATTR :
+			    err == -EINVAL ? "unexpected content" : NULL);
+}
+
+/*
+ * The module's areas: a directory per area, with the files node and size.
+ * What cannot be read stays null and is reported.
+ */
 static void read_module_areas(struct json_object *areas)
 {
-	char path[PATH_MAX], buf[8192], name[64], extra, *line, *save = NULL;
-	unsigned long long size;
+	char path[PATH_MAX], **names;
 	struct json_object *a;
-	int node, err;
+	uint64_t size;
+	long node;
+	int err, i;
 
 	heapctl_path(path, sizeof(path), SYSFS_DIR "/areas");
-	err = heapctl_read(path, buf, sizeof(buf));
+	err = heapctl_list_dir(path, &names);
 	if (err) {
+		/* No module; ENOTDIR: an older one, with a file of lines. */
 		if (err != -ENOENT)
-			heapctl_warn(path, -err, NULL);
+			heapctl_warn(path, -err, err == -ENOTDIR ? HEAPCTL_HINT_NOT_DIR : NULL);
 		return;
 	}
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%63s %d %llu %c", name, &node, &size, &extra) != 3) {
-			heapctl_warn(path, EINVAL, "unexpected content");
-			return;
-		}
-		a = find_area(areas, name);
+	for (i = 0; names[i]; i++) {
+		a = find_area(areas, names[i]);
 		if (!a)
-			a = new_area(areas, name);
-		json_object_object_add(a, "node", node < 0 ? NULL : json_object_new_int(node));
-		json_object_object_add(a, "size", json_object_new_uint64(size));
+			a = new_area(areas, names[i]);
+
+		heapctl_path(path, sizeof(path), SYSFS_DIR "/areas/%s/node", names[i]);
+		err = read_node(path, &node);
+		if (err)
+			area_warn(path, err);
+		else
+			json_object_object_add(a, "node",
+					       node < 0 ? NULL : json_object_new_int(node));
+
+		heapctl_path(path, sizeof(path), SYSFS_DIR "/areas/%s/size", names[i]);
+		err = heapctl_read_u64(path, &size);
+		if (err)
+			area_warn(path, err);
+		else
+			json_object_object_add(a, "size", json_object_new_uint64(size));
 	}
+	heapctl_free_list(names);
 }
 
 /* Free space from debugfs: count - used pages; null without debugfs. */

@@ -16,14 +16,16 @@ enum attr_kind {
 	ATTR_U64,	/* a decimal number */
 	ATTR_BOOL,	/* 1 or 0 */
 	ATTR_POLICY,	/* "[default] off local ...": the selected word */
-	ATTR_PAIRS,	/* lines "<key> <bytes>" */
+	ATTR_SPLIT,	/* a directory, one subdirectory with "bytes" per key */
 };
 
 /*
  * The attributes of a heap, in the order show, list and save print them.
  * @key is the JSON key and @label the text one, if not @file; @size: the
- * value is a number of bytes; @pair_key names the first column of an
- * ATTR_PAIRS file (an area name, or a node number if @pair_num).
+ * value is a number of bytes. An ATTR_SPLIT @file is a directory with one
+ * subdirectory per area (areas/<area>/bytes) or per node
+ * (nodes/node<N>/bytes): @split_key is the JSON key of the area or node,
+ * and @split_prefix, if set, the prefix of numbered names ("node").
  */
 static const struct heap_attr {
 	const char *file;
@@ -32,8 +34,8 @@ static const struct heap_attr {
 	bool size;
 	const char *key;
 	const char *label;
-	const char *pair_key;
-	bool pair_num;
+	const char *split_key;
+	const char *split_prefix;
 } heap_attrs[] = {
 #define ATTR(_file, _kind, _mask, ...) \
 	{ .file = _file, .kind = _kind, .mask = _mask, __VA_ARGS__ }
@@ -50,9 +52,10 @@ static const struct heap_attr {
 	ATTR("peak", ATTR_U64, HEAP_SHOW, .size = true),
 	ATTR("failures", ATTR_U64, HEAP_SHOW),
 	ATTR("cma_calls", ATTR_U64, HEAP_SHOW),
-	ATTR("area_bytes", ATTR_PAIRS, HEAP_SHOW, .size = true, .pair_key = "area"),
-	ATTR("node_bytes", ATTR_PAIRS, HEAP_SHOW, .size = true, .pair_key = "node",
-	     .pair_num = true),
+	ATTR("areas", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "area_bytes",
+	     .split_key = "area"),
+	ATTR("nodes", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "node_bytes",
+	     .split_key = "node", .split_prefix = "node"),
 #undef ATTR
 };
 
@@ -137,37 +140,104 @@ int heap_names(char ***names)
 	return 0;
 }
 
-/* Lines "<key> <bytes>" as [{"<pair_key>": key, "bytes": n}, ...]. */
-static struct json_object *parse_pairs(const struct heap_attr *a, char *buf)
+/* One subdirectory of a split directory: its name, and its number if any. */
+struct split_entry {
+	const char *name;
+	long num;
+};
+
+static int cmp_split(const void *x, const void *y)
 {
-	struct json_object *arr = json_object_new_array(), *o;
-	char *line, *save = NULL, key[64], extra;
-	unsigned long long bytes;
-	long node;
+	const struct split_entry *a = x, *b = y;
 
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%63s %llu %c", key, &bytes, &extra) != 2)
-			goto bad;
-		o = json_object_new_object();
-		if (a->pair_num) {
-			char *end;
+	if (a->num != b->num)
+		return a->num < b->num ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
 
-			node = strtol(key, &end, 10);
-			if (*end || node < 0) {
-				json_object_put(o);
-				goto bad;
-			}
-			json_object_object_add(o, a->pair_key, json_object_new_int(node));
-		} else {
-			json_object_object_add(o, a->pair_key, json_object_new_string(key));
+/* The N of "<prefix>N" (decimal, no sign), or -1. */
+static long split_num(const char *name, const char *prefix)
+{
+	size_t len = strlen(prefix);
+	char *end;
+	long num;
+
+	if (strncmp(name, prefix, len) || name[len] < '0' || name[len] > '9')
+		return -1;
+	errno = 0;
+	num = strtol(name + len, &end, 10);
+	return errno || *end || num > INT_MAX ? -1 : num;
+}
+
+/*
+ * An ATTR_SPLIT directory as [{"<split_key>": area or N, "bytes": n}, ...],
+ * areas sorted by name and nodes by number. NULL (JSON null) without the
+ * directory; "bytes" is null for a subdirectory whose bytes cannot be
+ * read, and a subdirectory with a name other than <prefix>N is left out;
+ * both are reported.
+ */
+static struct json_object *read_split(const char *name, const struct heap_attr *a)
+{
+	struct json_object *arr, *o, *val;
+	char path[PATH_MAX], hint[64], **names;
+	struct split_entry *v;
+	size_t i, n = 0, count = 0;
+	uint64_t bytes;
+	int err;
+
+	heap_path(path, sizeof(path), name, a->file);
+	err = heapctl_list_dir(path, &names);
+	/* A directory the module does not have (yet) is null. */
+	if (err == -ENOENT)
+		return NULL;
+	if (err) {
+		heapctl_warn(path, -err, err == -ENOTDIR ? HEAPCTL_HINT_NOT_DIR : NULL);
+		return NULL;
+	}
+	while (names[count])
+		count++;
+	v = calloc(count + 1, sizeof(*v));
+	if (!v) {
+		heapctl_free_list(names);
+		heapctl_warn(path, ENOMEM, NULL);
+		return NULL;
+	}
+	for (i = 0; names[i]; i++) {
+		long num = a->split_prefix ? split_num(names[i], a->split_prefix) : 0;
+
+		if (num < 0) {
+			heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/%s/%s",
+				     name, a->file, names[i]);
+			snprintf(hint, sizeof(hint), "not a %s<N> directory", a->split_prefix);
+			heapctl_warn(path, EINVAL, hint);
+			continue;
 		}
-		json_object_object_add(o, "bytes", json_object_new_uint64(bytes));
+		v[n].name = names[i];
+		v[n++].num = num;
+	}
+	qsort(v, n, sizeof(*v), cmp_split);
+
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/%s/%s/bytes",
+			     name, a->file, v[i].name);
+		err = heapctl_read_u64(path, &bytes);
+		if (err == -ENOENT)
+			heapctl_warn(path, ENOENT, HEAPCTL_HINT_NO_ATTR);
+		else if (err)
+			heapctl_warn(path, -err, err == -EINVAL ? "unexpected content" : NULL);
+		val = err ? NULL : json_object_new_uint64(bytes);
+
+		o = json_object_new_object();
+		json_object_object_add(o, a->split_key, a->split_prefix ?
+				       json_object_new_int(v[i].num) :
+				       json_object_new_string(v[i].name));
+		json_object_object_add(o, "bytes", val);
 		json_object_array_add(arr, o);
 	}
+	free(v);
+	heapctl_free_list(names);
 	return arr;
-bad:
-	json_object_put(arr);
-	return NULL;
 }
 
 /* Read one attribute; NULL (JSON null) if it cannot be read. */
@@ -178,6 +248,8 @@ static struct json_object *read_attr(const char *name, const struct heap_attr *a
 	uint64_t v;
 	int err;
 
+	if (a->kind == ATTR_SPLIT)
+		return read_split(name, a);
 	heap_path(path, sizeof(path), name, a->file);
 	if (a->kind == ATTR_U64 || a->kind == ATTR_BOOL)
 		err = heapctl_read_u64(path, &v);
@@ -209,8 +281,7 @@ static struct json_object *read_attr(const char *name, const struct heap_attr *a
 			if (!heapctl_parse_bracket(buf, word, sizeof(word)))
 				val = json_object_new_string(word);
 			break;
-		case ATTR_PAIRS:
-			val = parse_pairs(a, buf);
+		case ATTR_SPLIT:	/* read_split() */
 			break;
 		}
 	}
@@ -232,7 +303,7 @@ struct json_object *heap_to_json(const char *name, unsigned int mask)
 	return heap;
 }
 
-static void print_pairs(const struct heap_attr *a, struct json_object *arr)
+static void print_split(const struct heap_attr *a, struct json_object *arr)
 {
 	size_t i, n = json_object_array_length(arr);
 	char key[32], label[40], size[32];
@@ -246,8 +317,8 @@ static void print_pairs(const struct heap_attr *a, struct json_object *arr)
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(arr, i);
 
-		snprintf(label, sizeof(label), "%s%s", a->pair_num ? "node " : "",
-			 heapctl_jtext(o, a->pair_key, false, key, sizeof(key)));
+		snprintf(label, sizeof(label), "%s%s", a->split_prefix ? "node " : "",
+			 heapctl_jtext(o, a->split_key, false, key, sizeof(key)));
 		printf("  %-16s %s\n", label,
 		       heapctl_jtext(o, "bytes", true, size, sizeof(size)));
 	}
@@ -267,8 +338,8 @@ void heap_print(struct json_object *heap)
 
 		if (!json_object_object_get_ex(heap, attr_key(a), &val))
 			continue;
-		if (a->kind == ATTR_PAIRS && val) {
-			print_pairs(a, val);
+		if (a->kind == ATTR_SPLIT && val) {
+			print_split(a, val);
 			continue;
 		}
 		if (a->kind == ATTR_BOOL && val)

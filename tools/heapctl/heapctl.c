@@ -128,7 +128,7 @@ static const struct heapctl_hint generic_hints[] = {
 };
 
 static const struct heapctl_hint open_hints[] = {
-	{ NULL, ENOENT, "no such attribute: is the chunk_heap module up to date?" },
+	{ NULL, ENOENT, HEAPCTL_HINT_NO_ATTR },
 	{ NULL, EISDIR, "not an attribute file" },
 	{}
 };

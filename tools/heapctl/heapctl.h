@@ -84,6 +84,13 @@ struct heapctl_hint {
 const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,
 			 int err, bool at_open);
 
+/*
+ * Hints for reads: a missing attribute, and a file where the module now has
+ * a directory (the layout of an older module).
+ */
+#define HEAPCTL_HINT_NO_ATTR	"no such attribute: is the chunk_heap module up to date?"
+#define HEAPCTL_HINT_NOT_DIR	"the chunk_heap module is older than heapctl"
+
 /* A file a read command could not read: print it, and exit 1 at the end. */
 void heapctl_warn(const char *what, int err, const char *hint);
 

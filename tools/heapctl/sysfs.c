@@ -206,8 +206,11 @@ int heapctl_rmdir(const char *path)
  * The test build (heapctl-test, never installed) makes a fake tree act a
  * little more like configfs:
  *
- * - mkdir fills a heap directory with its attributes, rmdir empties it;
- *   chunk_order and enable update chunk_size and device.
+ * - mkdir fills a heap directory with its attributes, and with the
+ *   default groups areas/<area>/bytes for each area of the module's
+ *   sysfs areas directory and nodes/node<N>/bytes for each of their
+ *   nodes; rmdir empties it. chunk_order and enable update chunk_size
+ *   and device.
  * - $HEAPCTL_TEST_FAIL="SUFFIX:ERRNO,..." makes a write to any path ending
  *   in /SUFFIX fail with ERRNO (a name such as EBUSY), as the kernel would;
  *   $HEAPCTL_TEST_FAIL_MAX=N injects only the first N such failures.
@@ -228,9 +231,10 @@ static const char *const test_attrs[][2] = {
 	{ "peak", "0" },
 	{ "failures", "0" },
 	{ "cma_calls", "0" },
-	{ "area_bytes", "" },
-	{ "node_bytes", "" },
 };
+
+/* The default groups of a heap directory, with one "bytes" file each. */
+static const char *const test_groups[] = { "areas", "nodes" };
 
 static void test_put(const char *dir, const char *attr, const char *val)
 {
@@ -245,22 +249,64 @@ static void test_put(const char *dir, const char *attr, const char *val)
 	}
 }
 
+/* mkdir DIR/GROUP/ENTRY with a file "bytes" of 0. */
+static void test_put_group(const char *dir, const char *group, const char *entry)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, group, entry);
+	mkdir(path, 0755);
+	test_put(path, "bytes", "0");
+}
+
 static void test_populate(const char *dir)
 {
+	char path[PATH_MAX], nid[16], node[32], **areas;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(test_attrs); i++)
 		test_put(dir, test_attrs[i][0], test_attrs[i][1]);
+	for (i = 0; i < ARRAY_SIZE(test_groups); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, test_groups[i]);
+		mkdir(path, 0755);
+	}
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/areas");
+	if (heapctl_list_dir(path, &areas))
+		return;
+	for (i = 0; areas[i]; i++) {
+		test_put_group(dir, "areas", areas[i]);
+		heapctl_path(path, sizeof(path), SYSFS_DIR "/areas/%s/node", areas[i]);
+		if (heapctl_read(path, nid, sizeof(nid)) || nid[0] == '-')
+			continue;
+		snprintf(node, sizeof(node), "node%s", nid);
+		test_put_group(dir, "nodes", node);
+	}
+	heapctl_free_list(areas);
 }
 
 static void test_depopulate(const char *dir)
 {
-	char path[PATH_MAX + 32];
-	size_t i;
+	char path[PATH_MAX], **names;
+	size_t i, j;
 
 	for (i = 0; i < ARRAY_SIZE(test_attrs); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, test_attrs[i][0]);
 		unlink(path);
+	}
+	for (i = 0; i < ARRAY_SIZE(test_groups); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, test_groups[i]);
+		if (heapctl_list_dir(path, &names))
+			continue;
+		for (j = 0; names[j]; j++) {
+			snprintf(path, sizeof(path), "%s/%s/%s/bytes", dir,
+				 test_groups[i], names[j]);
+			unlink(path);
+			*strrchr(path, '/') = '\0';
+			rmdir(path);
+		}
+		heapctl_free_list(names);
+		snprintf(path, sizeof(path), "%s/%s", dir, test_groups[i]);
+		rmdir(path);
 	}
 }
 

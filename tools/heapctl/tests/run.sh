@@ -24,6 +24,13 @@ not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
 
 # ---- the fake tree ----
 
+# mkarea NAME NODE SIZE: the module's sysfs directory of one CMA area.
+mkarea() {
+	mkdir -p "$SYS/areas/$1"
+	echo "$2" >"$SYS/areas/$1/node"
+	echo "$3" >"$SYS/areas/$1/size"
+}
+
 # A loaded module with NUMA active, three CMA areas, debugfs for one.
 fresh_tree() {
 	rm -rf "$ROOT" "$LOG"
@@ -32,15 +39,16 @@ fresh_tree() {
 		"$ROOT/sys/kernel/debug/cma/reserved" "$ROOT/dev/dma_heap"
 	echo "[off] local bind interleave" >"$SYS/numa_policy"
 	echo 1 >"$SYS/numa_active"
-	printf 'reserved 0 67108864\npernuma0 0 16777216\npernuma1 1 16777216\n' \
-		>"$SYS/areas"
+	mkarea reserved 0 67108864
+	mkarea pernuma0 0 16777216
+	mkarea pernuma1 1 16777216
 	echo 16384 >"$ROOT/sys/kernel/debug/cma/reserved/count"
 	echo 1024 >"$ROOT/sys/kernel/debug/cma/reserved/used"
 	: >"$LOG"
 }
 
 # mkheap NAME AREA ORDER ENABLE [MAX [POLICY [BYTES BUFFERS]]]: a heap
-# directory as configfs would show it.
+# directory as configfs would show it, with BYTES in reserved, on node 0.
 mkheap() {
 	d=$CFS/$1
 	mkdir -p "$d"
@@ -58,8 +66,13 @@ mkheap() {
 	echo "${7:-0}" >"$d/peak"
 	echo 0 >"$d/failures"
 	echo "${8:-0}" >"$d/cma_calls"
-	printf 'reserved %s\npernuma0 0\npernuma1 0\n' "${7:-0}" >"$d/area_bytes"
-	printf '0 %s\n1 0\n' "${7:-0}" >"$d/node_bytes"
+	mkdir -p "$d/areas/reserved" "$d/areas/pernuma0" "$d/areas/pernuma1" \
+		"$d/nodes/node0" "$d/nodes/node1"
+	echo "${7:-0}" >"$d/areas/reserved/bytes"
+	echo 0 >"$d/areas/pernuma0/bytes"
+	echo 0 >"$d/areas/pernuma1/bytes"
+	echo "${7:-0}" >"$d/nodes/node0/bytes"
+	echo 0 >"$d/nodes/node1/bytes"
 }
 
 # ---- checks ----
@@ -95,6 +108,12 @@ also() {
 	if matches "$2"; then ok "$1"; else not_ok "$1: output '$out' does not match '$2'"; fi
 }
 
+# also_err DESC REGEX: the standard error of the last tj or tj1 matches.
+also_err() {
+	out=$err
+	also "$@"
+}
+
 # t: the real heapctl; tf: the test build (configfs-like fake tree).
 t() { _t "$HEAPCTL" "$@"; }
 tf() { _t "$HEAPCTL_TEST" "$@"; }
@@ -110,14 +129,19 @@ inject() {
 
 # tj DESC JQ_FILTER ARGS...: exit 0, stdout is JSON, and the filter holds.
 # Without jq, the JSON is only validated (python3) and the filter skipped.
+# tj1: the same, but heapctl must exit 1 (it could not read everything);
+# its standard error is then in $err.
 have_jq=$(command -v jq)
-tj() {
-	desc=$1 filter=$2
-	shift 2
+tj() { _tj 0 "$@"; }
+tj1() { _tj 1 "$@"; }
+_tj() {
+	want_rc=$1 desc=$2 filter=$3
+	shift 3
 	out=$("$HEAPCTL" --root "$ROOT" "$@" 2>"$TMP/stderr")
 	rc=$?
-	if [ "$rc" -ne 0 ]; then
-		not_ok "$desc: exit $rc: $(cat "$TMP/stderr")"
+	err=$(cat "$TMP/stderr")
+	if [ "$rc" -ne "$want_rc" ]; then
+		not_ok "$desc: exit $rc, want $want_rc: $err"
 	elif [ -z "$have_jq" ]; then
 		if printf '%s\n' "$out" | python3 -m json.tool >/dev/null 2>&1; then
 			ok "$desc # SKIP no jq: only checked that it is JSON"
@@ -275,8 +299,9 @@ t "show picks the bracketed numa_policy" 0 "^numa_policy: +local$" show video64k
 t "show prints the state" 0 "^state: +enabled$" show video64k
 t "show prints the device" 0 "^device: +/dev/dma_heap/video64k$" show video64k
 t "show prints - for the device of a disabled heap" 0 "^device: +-$" show big
-t "show lists area_bytes" 0 "~area_bytes:~  reserved +64 MiB~  pernuma0 +0 B~" show video64k
-t "show lists node_bytes" 0 "~node_bytes:~  node 0 +64 MiB~  node 1 +0 B~" show video64k
+t "show lists area_bytes from areas/, sorted by name" 0 \
+	"~area_bytes:~  pernuma0 +0 B~  pernuma1 +0 B~  reserved +64 MiB~node_bytes:~" show video64k
+t "show lists node_bytes from nodes/" 0 "~node_bytes:~  node 0 +64 MiB~  node 1 +0 B~$" show video64k
 tj "show -j has every attribute" \
 	'keys_unsorted == ["name", "cma_area", "chunk_order", "chunk_size", "max_bytes",
 	  "numa_policy", "enabled", "device", "bytes", "buffers", "peak", "failures",
@@ -285,19 +310,63 @@ tj "show -j values" \
 	'.chunk_order == 4 and .chunk_size == 65536 and .numa_policy == "local" and
 	 .enabled == true and .device == "/dev/dma_heap/video64k" and .max_bytes == 0' \
 	show -j video64k
-tj "show -j parses area_bytes" \
-	'.area_bytes == [{"area": "reserved", "bytes": 67108864},
-	  {"area": "pernuma0", "bytes": 0}, {"area": "pernuma1", "bytes": 0}]' show -j video64k
-tj "show -j parses node_bytes with numeric nodes" \
+tj "show -j reads area_bytes from areas/<area>/bytes, sorted by name" \
+	'.area_bytes == [{"area": "pernuma0", "bytes": 0}, {"area": "pernuma1", "bytes": 0},
+	  {"area": "reserved", "bytes": 67108864}]' show -j video64k
+tj "show -j reads node_bytes from nodes/node<N>/bytes, with numeric nodes" \
 	'.node_bytes == [{"node": 0, "bytes": 67108864}, {"node": 1, "bytes": 0}]' \
 	show -j video64k
 tj "show -j: disabled heap, device null" '.enabled == false and .device == null' show -j big
-rm "$CFS/big/numa_policy" "$CFS/big/area_bytes" "$CFS/big/node_bytes"
-tj "show -j: attributes an older module lacks are null" \
+mkdir "$CFS/big/nodes/node10" "$CFS/big/nodes/node2"
+echo 8192 >"$CFS/big/nodes/node10/bytes"
+echo 4096 >"$CFS/big/nodes/node2/bytes"
+tj "show -j sorts the nodes by number, not by name" \
+	'[.node_bytes[] | .node] == [0, 1, 2, 10] and .node_bytes[3].bytes == 8192' show -j big
+t "... and so does the text" 0 "~  node 1 +0 B~  node 2 +4 KiB~  node 10 +8 KiB~$" show big
+rm -rf "$CFS/big/areas/"*
+tj "show -j: an empty areas directory is an empty array" '.area_bytes == []' show -j big
+t "... and none in text" 0 "^area_bytes: +none$" show big
+rm -rf "$CFS/big/numa_policy" "$CFS/big/areas" "$CFS/big/nodes"
+printf 'reserved 0\n' >"$CFS/big/area_bytes"
+printf '0 0\n' >"$CFS/big/node_bytes"
+tj "show -j: attributes an older module lacks are null, its old files unread" \
 	'.numa_policy == null and .area_bytes == null and .node_bytes == null' show -j big
-echo "reserved lots" >"$CFS/video64k/area_bytes"
-t "show exits 1 on a malformed area_bytes" 1 \
-	"video64k/area_bytes: Invalid argument: unexpected content" show video64k
+t "... and - in text" 0 "~area_bytes: +-~node_bytes: +-~$" show big
+
+# A broken areas/ or nodes/: exit 1, name the file, print the rest.
+rm "$CFS/video64k/areas/pernuma1/bytes"
+tj1 "show -j exits 1 when an area directory lacks its bytes, which is null" \
+	'.area_bytes == [{"area": "pernuma0", "bytes": 0}, {"area": "pernuma1", "bytes": null},
+	  {"area": "reserved", "bytes": 67108864}] and .node_bytes[0].bytes == 67108864' \
+	show -j video64k
+also_err "... and names the missing file" \
+	"video64k/areas/pernuma1/bytes: No such file or directory: no such attribute: is the chunk_heap module up to date\\?$"
+t "show prints - for it" 1 "^  pernuma1 +-$" show video64k
+mkdir "$CFS/video64k/areas/pernuma1/bytes"
+t "show exits 1 on a bytes it cannot read (EISDIR)" 1 \
+	"video64k/areas/pernuma1/bytes: Is a directory$" show video64k
+also "... and still prints the other areas" "^  reserved +64 MiB$"
+rmdir "$CFS/video64k/areas/pernuma1/bytes"
+echo lots >"$CFS/video64k/areas/pernuma1/bytes"
+t "show exits 1 on a malformed bytes" 1 \
+	"video64k/areas/pernuma1/bytes: Invalid argument: unexpected content" show video64k
+echo 0 >"$CFS/video64k/areas/pernuma1/bytes"
+echo -4096 >"$CFS/video64k/nodes/node1/bytes"
+t "show exits 1 on a negative node bytes" 1 \
+	"video64k/nodes/node1/bytes: Invalid argument: unexpected content" show video64k
+echo 0 >"$CFS/video64k/nodes/node1/bytes"
+mkdir "$CFS/video64k/nodes/nodeX" "$CFS/video64k/nodes/node-1"
+tj1 "show -j exits 1 on nodes/ entries that are not node<N>, and leaves them out" \
+	'[.node_bytes[] | .node] == [0, 1]' show -j video64k
+also_err "... naming them" "video64k/nodes/nodeX: Invalid argument: not a node<N> directory"
+also_err "... every one" "video64k/nodes/node-1: Invalid argument: not a node<N> directory"
+rmdir "$CFS/video64k/nodes/nodeX" "$CFS/video64k/nodes/node-1"
+tj "show -j is clean again" '.node_bytes[0].bytes == 67108864' show -j video64k
+rm -rf "$CFS/video64k/areas"
+echo x >"$CFS/video64k/areas"
+t "show exits 1 when areas is a file, not a directory" 1 \
+	"video64k/areas: Not a directory: the chunk_heap module is older than heapctl" show video64k
+also "... and prints the rest" "~node_bytes:~  node 0 +64 MiB~"
 t "show of a missing heap fails and says so" 1 \
 	"chunk_heap/nosuch: No such file or directory: no heap of that name" show nosuch
 t "show needs a name" 2 "usage: heapctl show" show
@@ -340,6 +409,10 @@ log_is "create writes chunk_order, then cma_area" \
 video64k/cma_area=reserved"
 file_is "the new heap has its area" "$CFS/video64k/cma_area" reserved
 file_is "the new heap stays disabled" "$CFS/video64k/enable" 0
+tj "the test build's mkdir makes areas/ and nodes/, as configfs would" \
+	'.area_bytes == [{"area": "pernuma0", "bytes": 0}, {"area": "pernuma1", "bytes": 0},
+	  {"area": "reserved", "bytes": 0}] and
+	 .node_bytes == [{"node": 0, "bytes": 0}, {"node": 1, "bytes": 0}]' show -j video64k
 tf "create converts --chunk-size 2M to order 9" 0 "2 MiB chunks \\(order 9\\)" \
 	create big --area reserved --chunk-size 2M
 file_is "--chunk-size 2M wrote order 9" "$CFS/big/chunk_order" 9
@@ -445,19 +518,56 @@ tj "areas -j" '.areas == [
 	{"name": "pernuma0", "node": 0, "size": 16777216, "free": null},
 	{"name": "pernuma1", "node": 1, "size": 16777216, "free": null},
 	{"name": "reserved", "node": 0, "size": 67108864, "free": 62914560}]' areas -j
+# A broken area directory: exit 1, name the file, print the rest.
+A=$SYS/areas
+rm "$A/pernuma1/node"
+t "areas exits 1 when an area directory lacks its node file" 1 \
+	"chunk_heap/areas/pernuma1/node: No such file or directory: no such attribute: is the chunk_heap module up to date\\?$" \
+	areas
+also "... lists that area with node -" "^pernuma1 +- +16 MiB +-$"
+also "... and the other areas" "^reserved +0 +64 MiB +60 MiB$"
+tj1 "... null in JSON" \
+	'.areas[1] == {"name": "pernuma1", "node": null, "size": 16777216, "free": null} and
+	 .areas[2].node == 0' areas -j
+echo 1 >"$A/pernuma1/node"
+rm "$A/pernuma1/size"
+t "areas exits 1 when an area directory lacks its size file" 1 \
+	"chunk_heap/areas/pernuma1/size: No such file or directory: no such attribute" areas
+also "... and prints - for the size" "^pernuma1 +1 +- +-$"
+echo 16777216 >"$A/pernuma1/size"
+echo zero >"$A/reserved/node"
+t "areas exits 1 on a malformed node" 1 \
+	"chunk_heap/areas/reserved/node: Invalid argument: unexpected content" areas
+echo 0 >"$A/reserved/node"
+echo 64M >"$A/reserved/size"
+t "areas exits 1 on a malformed size" 1 \
+	"chunk_heap/areas/reserved/size: Invalid argument: unexpected content" areas
+echo 67108864 >"$A/reserved/size"
+rm "$A/pernuma0/node"
+mkdir "$A/pernuma0/node"
+t "areas exits 1 on a node it cannot read (EISDIR)" 1 \
+	"chunk_heap/areas/pernuma0/node: Is a directory$" areas
+rmdir "$A/pernuma0/node"
+echo -1 >"$A/pernuma0/node"
+tj "areas -j: node -1 (NUMA_NO_NODE) is null" \
+	'.areas[0] == {"name": "pernuma0", "node": null, "size": 16777216, "free": null}' areas -j
+echo 0 >"$A/pernuma0/node"
+t "areas is clean again" 0 "^pernuma0 +0 +16 MiB +-$" areas
 mkdir "$ROOT/sys/kernel/mm/cma/other"
 tj "areas lists an area only the kernel knows" \
 	'.areas[0] == {"name": "other", "node": null, "size": null, "free": null}' areas -j
-rm "$SYS/areas"
+rm -rf "$SYS/areas"
 tj "areas without the module takes the size from debugfs" \
 	'.areas[3] == {"name": "reserved", "node": null, "size": 67108864, "free": 62914560}' \
 	areas -j
 echo 99999 >"$ROOT/sys/kernel/debug/cma/reserved/used"
 t "areas exits 1 when debugfs counts more used than there is" 1 \
 	"reserved/used: Invalid argument: unexpected content" areas
-echo "reserved zero 12" >"$SYS/areas"
-t "areas exits 1 on a malformed areas file" 1 \
-	"chunk_heap/areas: Invalid argument: unexpected content" areas
+echo 1024 >"$ROOT/sys/kernel/debug/cma/reserved/used"
+printf 'reserved 0 67108864\n' >"$SYS/areas"
+t "areas exits 1 on the areas file of an older module" 1 \
+	"chunk_heap/areas: Not a directory: the chunk_heap module is older than heapctl" areas
+also "... and still lists the kernel's areas" "^reserved +- +64 MiB +60 MiB$"
 rm -rf "$ROOT/sys/kernel/mm/cma" "$SYS/areas"
 t "areas without CMA says so" 1 "mm/cma: No such file or directory: this kernel has no CMA" areas
 mkdir -p "$ROOT/sys/kernel/mm/cma"
