@@ -111,7 +111,7 @@ bg_first() {
 # bg_finish TAG: let the probe go on, print its verdict.
 bg_finish() {
 	case $(bg_first "$1") in
-	HELD|OPEN) ;;
+	HELD*|OPEN) ;;
 	*) bg_first "$1"; return ;;	# it failed at once and has ended
 	esac
 	touch "/tmp/bg.$1.go"

@@ -52,7 +52,12 @@ check "a heap named system can be made" mkdir "$CFS/system"
 echo reserved >"$CFS/system/cma_area"
 errno "enabling a name another dma-heap holds is refused" EEXIST "$CFS/system/enable" "1"
 expect "... and it stays disabled" 0 cat "$CFS/system/enable"
+check "... with no sysfs stack dump for the clash" sh -c '! dmesg | grep -q "duplicate filename"'
 check "rmdir of a never-enabled heap works" rmdir "$CFS/system" "$B"
 expect "a name with a space is refused" 1 sh -c "mkdir '$CFS/a b' 2>/dev/null; echo \$?"
+# Latin-1 letters pass the kernel's isalnum(); device names stay ASCII.
+for byte in '\351' '\300' '\377'; do
+	expect "a name with the byte $byte is refused" EINVAL chtest mkdir "$CFS/caf$(printf "$byte")"
+done
 expect "a 64-character name is refused" 1 \
 	sh -c "mkdir $CFS/$(printf '%064d' 0) 2>/dev/null; echo \$?"

@@ -11,6 +11,8 @@
  *   chtest open HEAP LEN FILE     open the heap, print OPEN, wait for FILE,
  *                                 then allocate through the fd opened before
  *   chtest mkdir DIR | rmdir DIR  make or remove a directory (configfs)
+ *   chtest loop N HEAP LEN        allocate and free N times, print
+ *                                 "<succeeded> <failed>"
  *   chtest timed COMMAND...       run COMMAND, print its result and the
  *                                 milliseconds it took ("OK 2")
  */
@@ -178,6 +180,19 @@ int main(int argc, char **argv)
 		return result(err);
 	}
 
+	if (argc == 5 && !strcmp(argv[1], "loop")) {
+		unsigned long n = strtoul(argv[2], NULL, 0), ok = 0, i;
+
+		len = strtoull(argv[4], NULL, 0);
+		for (i = 0; i < n; i++) {
+			if (heap_alloc(argv[3], len, O_RDWR | O_CLOEXEC, 0, &fd))
+				continue;
+			close(fd);
+			ok++;
+		}
+		printf("%lu %lu\n", ok, n - ok);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "mkdir"))
 		return result(mkdir(argv[2], 0755) ? errno : 0);
 	if (argc == 3 && !strcmp(argv[1], "rmdir"))
@@ -185,6 +200,6 @@ int main(int argc, char **argv)
 
 	fputs("usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]]\n"
 	      "     | hold HEAP LEN FILE | open HEAP LEN FILE | mkdir DIR | rmdir DIR\n"
-	      "     | timed COMMAND...\n", stderr);
+	      "     | loop N HEAP LEN | timed COMMAND...\n", stderr);
 	return 2;
 }
