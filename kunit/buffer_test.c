@@ -87,37 +87,41 @@ static unsigned int stride_order(unsigned int order)
 	return max_t(unsigned int, order, pageblock_order);
 }
 
+/* @runs: @nr runs of @chunks chunks, each on 64 KiB, taken in @calls calls. */
+static void expect_runs(struct kunit *test, const struct chunk_runs *runs,
+			unsigned int nr, unsigned int chunks, unsigned long calls)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, runs->nr_runs, nr);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, calls);
+	for (i = 0; i < runs->nr_runs; i++) {
+		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, chunks);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
+	}
+}
+
 static void chunk_fragmented_64k_test(struct kunit *test)
 {
 	struct frag *f = fragment(test, 1);
 	struct chunk_runs *runs = chunk_test_runs(test);
-	unsigned int i;
 
 	/*
 	 * 32 single-chunk holes: one try at the stride, one at each shorter
 	 * length down to two chunks, then one call per hole.
 	 */
 	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 32), 0);
-	KUNIT_EXPECT_EQ(test, runs->nr_runs, 32);
-	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1 + (stride_order(4) - 5) + 32);
-	for (i = 0; i < runs->nr_runs; i++) {
-		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 1);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
-	}
+	expect_runs(test, runs, 32, 1, 1 + (stride_order(4) - 5) + 32);
 }
 
 static void chunk_fragmented_1m_test(struct kunit *test)
 {
 	struct frag *f = fragment(test, 16);
 	struct chunk_runs *runs = chunk_test_runs(test);
-	unsigned int i;
 
 	/* 4 MiB over 1 MiB holes: 4 and 2 MiB fail, then 4 runs of 16. */
 	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 64), 0);
-	KUNIT_EXPECT_EQ(test, runs->nr_runs, 4);
-	KUNIT_EXPECT_EQ(test, runs->cma_calls, 2 + 4);
-	for (i = 0; i < runs->nr_runs; i++)
-		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 16);
+	expect_runs(test, runs, 4, 16, 2 + 4);
 	chunk_runs_free(runs);
 
 	/* Every free chunk can still be had: half of the whole blocks. */
@@ -134,15 +138,9 @@ static void chunk_fragmented_order0_test(struct kunit *test)
 {
 	struct frag *f = fragment(test, 1);
 	struct chunk_runs *runs = chunk_test_runs(test);
-	unsigned int i;
 
 	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 0, 64), 0);
-	KUNIT_EXPECT_EQ(test, runs->nr_runs, 4);
-	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1 + (stride_order(0) - 5) + 4);
-	for (i = 0; i < runs->nr_runs; i++) {
-		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 16);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
-	}
+	expect_runs(test, runs, 4, 16, 1 + (stride_order(0) - 5) + 4);
 }
 
 /* The run metadata stays under 0.1 % of the buffer from order 2 up. */
