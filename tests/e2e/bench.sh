@@ -13,6 +13,18 @@ echo
 chbench idle 7 bench-o0 bench-o4 bench-o9 reserved system
 echo
 
+# Shared areas: chbench runs chload in the background, which fills RAM
+# with anonymous memory; the page allocator puts part of it in the CMA
+# areas, as on a busy system.
+echo "## Busy area: RAM filled with anonymous memory first"
+echo
+chbench busy 95 bench-o0 bench-o4 bench-o9 reserved system
+echo
+echo "## Pinned area: one page every 16 MiB held by an unprivileged process"
+echo
+chbench pinned 95 16 3 bench-o0 bench-o4 bench-o9 reserved system
+echo
+
 echo "## Fragmented: every other 64 KiB chunk of reserved held"
 echo
 mkheap bench-fill0 reserved 4

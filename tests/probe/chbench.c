@@ -8,15 +8,23 @@
  *   chbench frag HOLE_ORDER HEAP...  fragment "reserved" and find the
  *                                    largest buffer each heap can give
  *   chbench numa HEAP SIZE           the per-node policy row
+ *   chbench busy MIB HEAP...         each heap's first MIB-MiB buffer, each
+ *                                    after a fresh "chload busy"
+ *   chbench pinned MIB SLOT RUNS HEAP...
+ *                                    RUNS buffers of MIB MiB from each heap
+ *                                    while "chload pin SLOT" holds its pages
  *
  * Chunk heaps are those with a configfs directory; their cma_alloc calls
  * are read from its cma_calls attribute. Lines that start with "| " form
- * the report's Markdown tables.
+ * the report's Markdown tables, lines that start with "# " its notes.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +32,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +41,12 @@
 #define MiB		(1024UL * 1024)
 #define CFS		"/sys/kernel/config/chunk_heap"
 #define MAX_RUNS	32
+#define MAX_HEAPS	8
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define LOAD_GO		"/tmp/chbench.go"
+#define LOAD_LINE	1024
+#define LOAD_START_MS	(10 * 60 * 1000)
+#define LOAD_STOP_MS	(2 * 60 * 1000)
 
 static const unsigned long sizes[] = { 1, 24, 95, 256 };
 
@@ -317,6 +331,289 @@ static int bench_numa(const char *name, unsigned long len, const char *policy)
 	return 0;
 }
 
+/* A /proc/meminfo field, in kB, or -1. */
+static long long mem_kb(const char *key)
+{
+	long long val = -1;
+	char line[128];
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			val = atoll(line + strlen(key));
+	fclose(f);
+	return val;
+}
+
+/* Write @val to /sys/kernel/debug/cma/@area/@file. */
+static int cma_debugfs_write(const char *area, const char *file, const char *val)
+{
+	char path[512];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", area, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Let the memory freed by the last run settle, so that every load starts
+ * and every measurement runs from the same state. Pages freed in bulk
+ * stay on per-CPU lists, outside MemFree and the areas' free lists, and
+ * an idle CPU may keep them for long: a one-page cma_alloc() through
+ * debugfs drains every CPU's lists of the area's zone. Then wait, a
+ * minute at most, until free memory stops growing.
+ */
+static void settle(void)
+{
+	long long last, now;
+	struct dirent *d;
+	DIR *dir;
+	int i;
+
+	dir = opendir("/sys/kernel/debug/cma");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] != '.' &&
+		    !cma_debugfs_write(d->d_name, "alloc", "1"))
+			cma_debugfs_write(d->d_name, "free", "1");
+	}
+	if (dir)
+		closedir(dir);
+	last = mem_kb("MemFree:");
+	for (i = 0; i < 30; i++) {
+		sleep(2);
+		now = mem_kb("MemFree:");
+		if (now - last < 1024)
+			break;
+		last = now;
+	}
+}
+
+/* A "chload" in the background, which holds CMA pages until told to stop. */
+struct load {
+	pid_t pid;
+	int out;			/* its stdout */
+	unsigned long pages, bytes;
+	const char *split;		/* each area's share, as chload gives it */
+	char line[LOAD_LINE];		/* its first line, or why it is missing */
+};
+
+/*
+ * Read one line from @fd within @ms milliseconds, cut to @size; 0, or
+ * -EIO if it did not come.
+ */
+static int read_line(int fd, char *buf, size_t size, int ms)
+{
+	double end = now_ms() + ms;
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int left = end - now_ms();
+
+		if (left <= 0 || poll(&pfd, 1, left) <= 0 || read(fd, &c, 1) != 1)
+			break;
+		if (c == '\n') {
+			buf[n] = '\0';
+			return 0;
+		}
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return -EIO;
+}
+
+/* Start "chload MODE [SLOT] GOFILE"; wait until it holds its pages. */
+static int load_start(struct load *l, const char *mode, const char *slot)
+{
+	char *args[5] = { "chload", (char *)mode };
+	int fds[2], err, n = 0;
+
+	args[2] = slot ? (char *)slot : LOAD_GO;
+	args[3] = slot ? LOAD_GO : NULL;
+	settle();
+	unlink(LOAD_GO);
+	memset(l, 0, sizeof(*l));
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	fflush(stdout);
+	l->pid = fork();
+	if (l->pid < 0) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (!l->pid) {
+		dup2(fds[1], STDOUT_FILENO);
+		execvp(args[0], args);
+		dprintf(STDOUT_FILENO, "%s\n", strerrorname_np(errno));
+		_exit(1);
+	}
+	close(fds[1]);
+	l->out = fds[0];
+	err = read_line(l->out, l->line, sizeof(l->line), LOAD_START_MS);
+	if (err) {
+		snprintf(l->line, sizeof(l->line), "no answer");
+	} else if (sscanf(l->line, "HELD %lu %lu%n", &l->pages, &l->bytes, &n) == 2) {
+		l->split = l->line + n + (l->line[n] == ' ');
+		settle();
+		return 0;
+	}
+	kill(l->pid, SIGKILL);
+	waitpid(l->pid, NULL, 0);
+	close(l->out);
+	return -EIO;
+}
+
+/* Let chload release its pages and end; 0 if it said OK. */
+static int load_stop(struct load *l)
+{
+	char verdict[64];
+	int fd, err;
+
+	fd = open(LOAD_GO, O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0)
+		close(fd);
+	err = read_line(l->out, verdict, sizeof(verdict), LOAD_STOP_MS);
+	if (err || strcmp(verdict, "OK"))
+		kill(l->pid, SIGKILL);
+	waitpid(l->pid, NULL, 0);
+	close(l->out);
+	unlink(LOAD_GO);
+	return err || strcmp(verdict, "OK") ? -EIO : 0;
+}
+
+/* One allocation of @len, timed with the open: "OK" or the errno's name. */
+static const char *alloc_once(const char *name, unsigned long len, double *ms)
+{
+	double t0 = now_ms();
+	int heap, fd;
+
+	heap = heap_open(name);
+	if (heap < 0)
+		return strerrorname_np(errno);
+	/* A failure's time counts too: it says how hard the heap tried. */
+	fd = heap_alloc(heap, len, NULL);
+	*ms = now_ms() - t0;
+	close(heap);
+	if (fd < 0)
+		return strerrorname_np(-fd);
+	close(fd);
+	return "OK";
+}
+
+static void print_calls(long long c0, long long c1, int runs)
+{
+	if (c0 < 0 || c1 < 0)
+		printf("- |\n");
+	else
+		printf("%.1f |\n", (double)(c1 - c0) / runs);
+}
+
+/*
+ * The first buffer on a busy area is the one that pays for migrating the
+ * filler's pages out; so each heap gets a freshly filled machine.
+ */
+static int bench_busy(unsigned long mib, int nheaps, char **heaps)
+{
+	char notes[MAX_HEAPS][LOAD_LINE];
+	double zero;
+	int h, failed = 0;
+
+	if (nheaps > MAX_HEAPS)
+		return 2;
+	zero = zero_ms(mib * MiB, 7);
+	printf("| heap | size | held in CMA | result | ms | x zeroing | cma_alloc calls |\n");
+	printf("|---|---|---|---|---|---|---|\n");
+	printf("| zeroing (memset) | %lu MiB | - | OK | %.2f | 1.00 | - |\n", mib, zero);
+	for (h = 0; h < nheaps; h++) {
+		const char *res;
+		struct load l;
+		long long c0;
+		double ms;
+
+		notes[h][0] = '\0';
+		if (load_start(&l, "busy", NULL)) {
+			printf("| %s | %lu MiB | chload: %s | | | | |\n", heaps[h],
+			       mib, l.line);
+			failed = 1;
+			continue;
+		}
+		c0 = attr(heaps[h], "cma_calls");
+		res = alloc_once(heaps[h], mib * MiB, &ms);
+		printf("| %s | %lu MiB | %lu MiB | %s | %.2f | %.2f | ", heaps[h],
+		       mib, l.bytes / MiB, res, ms, ms / zero);
+		print_calls(c0, attr(heaps[h], "cma_calls"), 1);
+		snprintf(notes[h], sizeof(notes[h]), "%s", l.split);
+		if (load_stop(&l))
+			failed = 1;
+	}
+	for (h = 0; h < nheaps; h++)
+		if (notes[h][0])
+			printf("# %s: chload held (pages of area) %s\n", heaps[h], notes[h]);
+	if (failed)
+		printf("# chload failed or did not stop cleanly\n");
+	return failed;
+}
+
+/* The pinned pages stay for all heaps: each gets RUNS tries at @mib. */
+static int bench_pinned(unsigned long mib, const char *slot, int runs,
+			int nheaps, char **heaps)
+{
+	double zero = zero_ms(mib * MiB, 7), t[MAX_RUNS];
+	struct load l;
+	int h, i;
+
+	if (runs < 1 || runs > MAX_RUNS)
+		return 2;
+	if (load_start(&l, "pin", slot)) {
+		printf("# chload pin %s: %s\n", slot, l.line);
+		return 1;
+	}
+	printf("| heap | size | pinned pages | result | median ms | x zeroing |");
+	printf(" cma_alloc calls per allocation |\n");
+	printf("|---|---|---|---|---|---|---|\n");
+	printf("| zeroing (memset) | %lu MiB | - | OK | %.2f | 1.00 | - |\n", mib, zero);
+	for (h = 0; h < nheaps; h++) {
+		long long c0 = attr(heaps[h], "cma_calls");
+		const char *res, *bad = NULL;
+		int nbad = 0;
+		double ms;
+
+		for (i = 0; i < runs; i++) {
+			res = alloc_once(heaps[h], mib * MiB, &t[i]);
+			if (strcmp(res, "OK")) {
+				bad = bad ? bad : res;
+				nbad++;
+			}
+		}
+		ms = median(t, runs);
+		printf("| %s | %lu MiB | %lu | ", heaps[h], mib, l.pages);
+		if (bad)
+			printf("%s (%d of %d) | ", bad, nbad, runs);
+		else
+			printf("OK | ");
+		printf("%.2f | %.2f | ", ms, ms / zero);
+		print_calls(c0, attr(heaps[h], "cma_calls"), runs);
+	}
+	printf("# chload pinned (pages of %s MiB slots) %s\n", slot, l.split);
+	if (load_stop(&l)) {
+		printf("# chload pin %s did not stop cleanly\n", slot);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "idle"))
@@ -325,7 +622,13 @@ int main(int argc, char **argv)
 		return bench_frag(atoi(argv[2]), argc - 3, argv + 3);
 	if (argc == 5 && !strcmp(argv[1], "numa"))
 		return bench_numa(argv[2], strtoul(argv[3], NULL, 0) * MiB, argv[4]);
+	if (argc >= 4 && !strcmp(argv[1], "busy"))
+		return bench_busy(strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
+	if (argc >= 6 && !strcmp(argv[1], "pinned"))
+		return bench_pinned(strtoul(argv[2], NULL, 0), argv[3], atoi(argv[4]),
+				    argc - 5, argv + 5);
 	fputs("usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP...", stderr);
-	fputs(" | numa HEAP MIB POLICY\n", stderr);
+	fputs(" | numa HEAP MIB POLICY | busy MIB HEAP...", stderr);
+	fputs(" | pinned MIB SLOT_MIB RUNS HEAP...\n", stderr);
 	return 2;
 }
