@@ -81,12 +81,6 @@ static struct frag *fragment(struct kunit *test, unsigned long hole)
 	return f;
 }
 
-/* The order runs are aligned to in the allocator's first pass. */
-static unsigned int stride_order(unsigned int order)
-{
-	return max_t(unsigned int, order, pageblock_order);
-}
-
 /* @runs: @nr runs of @chunks chunks, each on 64 KiB, taken in @calls calls. */
 static void expect_runs(struct kunit *test, const struct chunk_runs *runs,
 			unsigned int nr, unsigned int chunks, unsigned long calls)
@@ -106,12 +100,9 @@ static void chunk_fragmented_64k_test(struct kunit *test)
 	struct frag *f = fragment(test, 1);
 	struct chunk_runs *runs = chunk_test_runs(test);
 
-	/*
-	 * 32 single-chunk holes: one try at the stride, one at each shorter
-	 * length down to two chunks, then one call per hole.
-	 */
+	/* 32 single-chunk holes: 32, 16, 8, 4, 2 fail, then 32 calls of 1. */
 	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 32), 0);
-	expect_runs(test, runs, 32, 1, 1 + (stride_order(4) - 5) + 32);
+	expect_runs(test, runs, 32, 1, 5 + 32);
 }
 
 static void chunk_fragmented_1m_test(struct kunit *test)
@@ -131,8 +122,8 @@ static void chunk_fragmented_1m_test(struct kunit *test)
 
 /*
  * Single pages from 64 KiB holes: the cost follows the holes, not the
- * pages. One try at the stride, one at each length that cannot fit a
- * hole, then one call per hole, each a naturally aligned run of 16.
+ * pages. 64 and 32 pages fail, then one call per hole, each an aligned
+ * run of 16.
  */
 static void chunk_fragmented_order0_test(struct kunit *test)
 {
@@ -140,7 +131,26 @@ static void chunk_fragmented_order0_test(struct kunit *test)
 	struct chunk_runs *runs = chunk_test_runs(test);
 
 	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 0, 64), 0);
-	expect_runs(test, runs, 4, 16, 1 + (stride_order(0) - 5) + 4);
+	expect_runs(test, runs, 4, 16, 2 + 4);
+}
+
+/*
+ * Short buffers pack: a one-chunk buffer is aligned to its chunk, not to
+ * a pageblock, so that small buffers do not each spoil a pageblock that a
+ * large one, or another user of the area, could have had.
+ */
+static void chunk_small_buffers_pack_test(struct kunit *test)
+{
+	const struct chunk_area *area = chunk_test_reserved(test);
+	struct chunk_runs *a = chunk_test_runs(test);
+	struct chunk_runs *b = chunk_test_runs(test);
+	struct chunk_runs *c = chunk_test_runs(test);
+
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, a, area, 4, 1), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, b, area, 4, 1), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, c, area, 4, 2), 0);
+	KUNIT_EXPECT_EQ(test, page_to_pfn(b->run[0].page), page_to_pfn(a->run[0].page) + 16);
+	KUNIT_EXPECT_EQ(test, page_to_pfn(c->run[0].page), page_to_pfn(a->run[0].page) + 32);
 }
 
 /* The run metadata stays under 0.1 % of the buffer from order 2 up. */
@@ -500,6 +510,7 @@ static struct kunit_case chunk_buffer_cases[] = {
 	KUNIT_CASE(chunk_fragmented_64k_test),
 	KUNIT_CASE(chunk_fragmented_1m_test),
 	KUNIT_CASE(chunk_fragmented_order0_test),
+	KUNIT_CASE(chunk_small_buffers_pack_test),
 	KUNIT_CASE(chunk_fatal_signal_test),
 	KUNIT_CASE(chunk_heap_fatal_signal_test),
 	KUNIT_CASE(chunk_quota_accounting_test),

@@ -5,28 +5,22 @@
  * Each cma_alloc() call pays a fixed cost (per-CPU list drains, page
  * isolation) that is far larger than the cost of zeroing one 64 KiB chunk,
  * so the allocator asks CMA for runs of chunks as long as the area can
- * give: first the whole request, and on failure runs half as long. An
- * idle area gives a buffer in one call.
+ * give: first the whole request, and after a failure runs half as long,
+ * keeping the length that last worked. An idle area gives a buffer in one
+ * call.
  *
  * A shared area also holds movable pages, which cma_alloc() migrates, and
  * pages that someone keeps a reference on, which it cannot move. When the
  * range it tried holds such a page, cma_alloc() tries again one alignment
  * step further on, and each try drains every CPU and isolates the range
  * again. Aligning runs only to the chunk size would step a single page at
- * a time at order 0: thousands of tries for one pinned page. So the
- * allocator works in two passes:
+ * a time at order 0: thousands of tries for one pinned page. So a run of
+ * n chunks is aligned to the largest power of two of chunks not above n,
+ * and at most to the stride, the larger of the chunk and the pageblock
+ * (the unit CMA isolates anyway). A busy page then costs at most two tries
+ * per run length, whatever the chunk order, and short runs still pack
+ * closely instead of each taking a pageblock of its own.
  *
- *  - Long runs aligned to the stride, the larger of the chunk and the
- *    pageblock, which is the unit CMA isolates anyway. A busy page costs
- *    one try per stride it spoils, whatever the chunk order.
- *  - Only if the area has no free stride left: shorter runs, each aligned
- *    to its own power-of-two length, from just under a stride down to one
- *    chunk. A busy page spoils one window of each length, whose other
- *    half is free, so with b busy pages left in the area each length
- *    costs at most about b * b / 2 failed tries, and never one per chunk.
- *
- * A length that found nothing is not asked for again in the same
- * allocation, and a run that succeeded sets the length of the next try.
  * Runs that CMA happens to place back to back are merged.
  */
 #define pr_fmt(fmt) "chunk_heap: " fmt
@@ -114,7 +108,7 @@ static int chunk_runs_grow(struct chunk_runs *runs)
 	return 0;
 }
 
-/* The order runs are aligned to in the first pass. */
+/* The largest alignment of a run: a pageblock, or a chunk if larger. */
 static unsigned int chunk_stride_order(unsigned int order)
 {
 	return max_t(unsigned int, order, pageblock_order);
@@ -160,48 +154,33 @@ static int chunk_runs_get(struct chunk_runs *runs, unsigned int first,
 }
 
 /*
- * Take up to @want chunks from @area, appending runs, in the two passes
- * described at the top of this file. Returns the number taken, or -EINTR
- * or -ENOMEM (metadata).
+ * Take up to @want chunks from @area, appending runs: ask for all of them
+ * at once, and after a failure for the next smaller power of two, keeping
+ * the length that last worked, so that a length that failed is not asked
+ * for again. Stops when single chunks fail (the area is exhausted).
+ * Returns the number taken, or -EINTR or -ENOMEM (metadata).
  */
 static long chunk_runs_take(struct chunk_runs *runs,
 			    const struct chunk_area *area, unsigned long want)
 {
 	unsigned int order = runs->order, stride = chunk_stride_order(order);
-	unsigned long stride_chunks = 1UL << (stride - order);
 	unsigned long try = min(want, area->nr_pages >> order);
 	unsigned long start = runs->nr_chunks, n;
-	unsigned int first = runs->nr_runs, level;
+	unsigned int first = runs->nr_runs;
 	int ret;
 
-	/* First pass: runs aligned to the stride, halving after a failure. */
 	while (runs->nr_chunks - start < want) {
 		n = min(try, want - (runs->nr_chunks - start));
-		ret = chunk_runs_get(runs, first, area, n, stride);
+		ret = chunk_runs_get(runs, first, area, n,
+				     min(stride, order + ilog2(n)));
 		if (!ret)
 			continue;
 		if (ret != -EAGAIN)
 			return ret;
-		if (n <= stride_chunks)
+		if (n == 1)
 			break;
+		/* Powers of two, as free holes in a CMA area tend to be. */
 		try = is_power_of_2(n) ? n / 2 : rounddown_pow_of_two(n);
-	}
-
-	/*
-	 * Second pass, below the stride: naturally aligned power-of-two
-	 * runs, each length for as long as it succeeds, then the next
-	 * shorter one; a length that failed is not tried again.
-	 */
-	for (level = stride; level-- > order;) {
-		do {
-			if (runs->nr_chunks - start == want)
-				return want;
-			n = min(1UL << (level - order),
-				want - (runs->nr_chunks - start));
-			ret = chunk_runs_get(runs, first, area, n, level);
-		} while (!ret);
-		if (ret != -EAGAIN)
-			return ret;
 	}
 	return runs->nr_chunks - start;
 }
