@@ -7,7 +7,8 @@
 #   make KDIR=/lib/modules/$(uname -r)/build
 #                        against your own kernel (it needs patches/6.12/)
 #   make demo            boot the test kernel in QEMU and show a heap at work
-#   make check           every test: heapctl, KUnit (kunit.py), QEMU end to end
+#   make check           every test: heapctl, KUnit (kunit.py), QEMU end to
+#                        end, and again on the sanitizer kernel
 #   make bench           the benchmark table, measured in one boot
 #   make kunit           the KUnit suites only
 #   make kernel          the patched 6.12 test kernel, cached in
@@ -16,21 +17,36 @@
 CHUNK_HEAP_CACHE ?= $(HOME)/.cache/chunk_heap
 export CHUNK_HEAP_CACHE
 KDIR ?= $(CHUNK_HEAP_CACHE)/build/vm
+KDIR_SAN := $(CHUNK_HEAP_CACHE)/build/san
 BUILD := $(CURDIR)/build
 MODSRC := Kbuild $(shell find src kunit -name '*.[ch]')
 
 all: module heapctl
 
 # Built in a copy, so that the tree stays clean for the in-tree overlay
-# that kunit.py builds from.
+# that kunit.py builds from. $(call build_module,DIR,KDIR[,FLAGS])
+define build_module
+	@mkdir -p $(1)
+	rsync -a -m --delete --exclude=/build --exclude=/tools --exclude=/.git \
+		--include='*/' --include=Kbuild --include='*.[ch]' --exclude='*' \
+		./ $(1)/
+	$(MAKE) -C $(2) M=$(1) CONFIG_DMABUF_HEAPS_CHUNK=m $(3) modules
+endef
+
 module: $(BUILD)/module/chunk_heap.ko
 
 $(BUILD)/module/chunk_heap.ko: $(MODSRC)
-	@mkdir -p $(BUILD)/module
-	rsync -a -m --delete --exclude=/build --exclude=/tools --exclude=/.git \
-		--include='*/' --include=Kbuild --include='*.[ch]' --exclude='*' \
-		./ $(BUILD)/module/
-	$(MAKE) -C $(KDIR) M=$(BUILD)/module CONFIG_DMABUF_HEAPS_CHUNK=m modules
+	$(call build_module,$(BUILD)/module,$(KDIR))
+
+# For the sanitizer kernel: the module, and the module with the KUnit
+# suites, which run when it is loaded.
+module-san: $(BUILD)/module-san/chunk_heap.ko $(BUILD)/module-san-kunit/chunk_heap.ko
+
+$(BUILD)/module-san/chunk_heap.ko: $(MODSRC)
+	$(call build_module,$(BUILD)/module-san,$(KDIR_SAN))
+
+$(BUILD)/module-san-kunit/chunk_heap.ko: $(MODSRC)
+	$(call build_module,$(BUILD)/module-san-kunit,$(KDIR_SAN),CONFIG_DMABUF_HEAPS_CHUNK_KUNIT_TEST=y)
 
 heapctl:
 	$(MAKE) -C tools/heapctl O=$(BUILD)/heapctl
@@ -44,12 +60,17 @@ deps:
 kernel: deps
 	scripts/kernel.sh vm
 
+# After the VM kernel, never beside it: two kernel builds at once would
+# share two cores.
+kernel-san: kernel
+	scripts/kernel.sh san
+
 demo: kernel
 	$(MAKE) all probes
 	scripts/vm.sh demo
 
-check: kernel
-	$(MAKE) all probes
+check: kernel-san
+	$(MAKE) all probes module-san
 	scripts/check.sh
 
 bench: kernel
@@ -62,4 +83,5 @@ kunit: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module heapctl probes deps kernel demo check bench kunit clean
+.PHONY: all module module-san heapctl probes deps kernel kernel-san demo check \
+	bench kunit clean

@@ -6,6 +6,7 @@ KVER=6.12
 CACHE=${CHUNK_HEAP_CACHE:-$HOME/.cache/chunk_heap}
 KSRC=$CACHE/linux-source-$KVER
 KBUILD_VM=$CACHE/build/vm
+KBUILD_SAN=$CACHE/build/san
 KBUILD_KUNIT=$CACHE/build/kunit
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 KCC="ccache gcc"

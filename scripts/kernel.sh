@@ -7,6 +7,9 @@
 #                       patches/6.12/ and hook the in-tree overlay
 #                       (drivers/dma-buf/heaps/chunk_heap -> this tree)
 #   kernel.sh vm        build the VM kernel (kernel/chunk_heap.config)
+#   kernel.sh san       build the sanitizer kernel (the same, plus
+#                       kernel/sanitizer.config: KASAN, lockdep, kmemleak,
+#                       fault injection, ...)
 #
 # Everything lives in $CHUNK_HEAP_CACHE (default ~/.cache/chunk_heap), so a
 # fresh clone reuses an earlier build, and ccache makes rebuilds cheap.
@@ -41,32 +44,37 @@ prepare() {
 	ln -sfn "$TOP" "$KSRC/drivers/dma-buf/heaps/chunk_heap"
 }
 
-build_vm() {
-	local stamp
+# build_kernel NAME DIR FRAGMENT...: the .config is the fragments, then
+# olddefconfig; rebuilt only when the patches or the fragments change.
+build_kernel() {
+	local name=$1 dir=$2 stamp opt
+	shift 2
 	prepare
-	stamp=$( (patch_stamp; cat "$TOP/kernel/chunk_heap.config") | sha1sum | cut -c1-12)
-	if [ -f "$KBUILD_VM/arch/x86/boot/bzImage" ] &&
-	   [ "$(cat "$KBUILD_VM/.chunk_heap-stamp" 2>/dev/null)" = "$stamp" ]; then
-		say "VM kernel is up to date ($KBUILD_VM)"
+	stamp=$( (patch_stamp; cat "$@") | sha1sum | cut -c1-12)
+	if [ -f "$dir/arch/x86/boot/bzImage" ] &&
+	   [ "$(cat "$dir/.chunk_heap-stamp" 2>/dev/null)" = "$stamp" ]; then
+		say "$name kernel is up to date ($dir)"
 		return
 	fi
-	mkdir -p "$KBUILD_VM"
-	cp "$TOP/kernel/chunk_heap.config" "$KBUILD_VM/.config"
-	make -s -C "$KSRC" O="$KBUILD_VM" CC="$KCC" olddefconfig
-	# Every option of the fragment must have survived olddefconfig.
-	grep '^CONFIG_' "$TOP/kernel/chunk_heap.config" | while read -r opt; do
-		grep -qx "$opt" "$KBUILD_VM/.config" ||
+	mkdir -p "$dir"
+	cat "$@" >"$dir/.config"
+	make -s -C "$KSRC" O="$dir" CC="$KCC" olddefconfig
+	# Every option of the fragments must have survived olddefconfig.
+	grep -h '^CONFIG_' "$@" | while read -r opt; do
+		grep -qx "$opt" "$dir/.config" ||
 			die "kernel config lost $opt (missing dependency?)"
 	done
-	say "building the VM kernel in $KBUILD_VM"
+	say "building the $name kernel in $dir"
 	local t0=$SECONDS
-	make -s -C "$KSRC" O="$KBUILD_VM" CC="$KCC" -j"$JOBS" bzImage modules
-	say "VM kernel built in $((SECONDS - t0)) s"
-	echo "$stamp" >"$KBUILD_VM/.chunk_heap-stamp"
+	make -s -C "$KSRC" O="$dir" CC="$KCC" -j"$JOBS" bzImage modules
+	say "$name kernel built in $((SECONDS - t0)) s"
+	echo "$stamp" >"$dir/.chunk_heap-stamp"
 }
 
 case "${1:-}" in
 prepare) prepare ;;
-vm) build_vm ;;
-*) die "usage: $0 prepare|vm" ;;
+vm) build_kernel VM "$KBUILD_VM" "$TOP/kernel/chunk_heap.config" ;;
+san) build_kernel sanitizer "$KBUILD_SAN" "$TOP/kernel/chunk_heap.config" \
+	"$TOP/kernel/sanitizer.config" ;;
+*) die "usage: $0 prepare|vm|san" ;;
 esac

@@ -16,6 +16,8 @@
 #                "cma=384M cma_pernuma=64M")
 #   VM_KVM=1     use KVM instead of TCG (only where KVM works)
 #   VM_LOG       also write the console to this file
+#   VM_KERNEL    the kernel to boot (default: the VM kernel)
+#   VM_MODULE    the chunk_heap.ko to load (default: build/module's)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -23,8 +25,8 @@ job=${1:?usage: vm.sh JOB [ARGS...]}
 shift
 [ -f "$TOP/tests/e2e/$job.sh" ] || die "no job tests/e2e/$job.sh"
 
-kernel=$KBUILD_VM/arch/x86/boot/bzImage
-module=$TOP/build/module/chunk_heap.ko
+kernel=${VM_KERNEL:-$KBUILD_VM/arch/x86/boot/bzImage}
+module=${VM_MODULE:-$TOP/build/module/chunk_heap.ko}
 heapctl=$TOP/build/heapctl/heapctl
 chtest=$TOP/build/heapctl/chtest
 for f in "$kernel" "$module" "$heapctl" "$chtest" "$TOP/build/probe/chbuf"; do

@@ -4,6 +4,7 @@
 . /tests/lib.sh
 
 dmesg -n 1
+kmemleak_clear
 check "chunk_heap.ko loads" insmod /lib/modules/chunk_heap.ko
 check "configfs root exists" test -d "$CFS"
 
@@ -12,12 +13,6 @@ for t in /tests/t_*.sh; do
 	. "$t"
 done
 
-# Nothing above may have warned, oopsed or leaked a lock.
-dmesg >/tmp/dmesg.txt
-if grep -E 'WARNING:|BUG:|Oops|Call Trace|UBSAN|KASAN|possible recursive locking|circular locking' /tmp/dmesg.txt >/tmp/bad.txt; then
-	not_ok "kernel log has no warnings"
-	sed 's/^/#   /' /tmp/dmesg.txt
-else
-	ok "kernel log has no warnings"
-fi
+# Nothing above may have warned, oopsed, leaked a lock or memory.
+check_kernel_log
 done_testing

@@ -176,6 +176,45 @@ sys_areas() {
 	done
 }
 
+# What in a kernel log is a report: a warning, an oops, a sanitizer's or
+# lockdep's finding, a hung task, a DMA API error.
+REPORTS='WARNING:|BUG:|Oops|Call Trace|UBSAN|KASAN|possible recursive locking|circular locking|inconsistent lock state|blocked for more than|DMA-API: .* driver'
+
+# kmemleak_clear: forget what kmemleak suspects so far (boot-time objects).
+kmemleak_clear() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	echo scan >/sys/kernel/debug/kmemleak
+	echo clear >/sys/kernel/debug/kmemleak
+}
+
+# kmemleak_scan: print what kmemleak suspects now; nothing on a kernel
+# without it. An object must be unreferenced for 5 s to count.
+kmemleak_scan() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+}
+
+# check_kernel_log: the kernel log has no report, and kmemleak suspects
+# nothing (two TAP lines).
+check_kernel_log() {
+	dmesg >/tmp/dmesg.txt
+	if grep -E "$REPORTS" /tmp/dmesg.txt >/tmp/bad.txt; then
+		not_ok "kernel log has no reports"
+		sed 's/^/#   /' /tmp/dmesg.txt
+	else
+		ok "kernel log has no reports"
+	fi
+	kmemleak_scan >/tmp/leaks.txt
+	if [ -s /tmp/leaks.txt ]; then
+		not_ok "kmemleak suspects nothing"
+		sed 's/^/#   /' /tmp/leaks.txt
+	else
+		ok "kmemleak suspects nothing"
+	fi
+}
+
 done_testing() {
 	echo "1..$T_N"
 }
