@@ -29,6 +29,40 @@ part_failed() {
 	echo "$1: FAILED ($2), see $3"
 }
 
+# count_kunit NAME OUTPUT LOG: count the summary line of kunit.py's OUTPUT.
+count_kunit() {
+	local summary p f c
+	summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$2" | tail -1)
+	if [ -z "$summary" ]; then
+		tail -30 "$2"
+		part_failed "$1" "no result" "$3"
+		return
+	fi
+	p=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+	f=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
+	c=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + ${c:-0}))
+	echo "$1: $summary"
+	grep -E '\[FAILED\]|\[CRASHED\]' "$2" | sed "s/^/  $1: /"
+}
+
+# run_e2e NAME [VAR=VALUE...]: the end-to-end job in a VM, its TAP counted
+# and its plan checked.
+run_e2e() {
+	local name=$1 log=$logs/$1.log plan ran t0=$SECONDS
+	shift
+	env "$@" VM_LOG="$log" "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
+	echo "$name VM took $((SECONDS - t0)) s"
+	count_tap "$log" "$name"
+	grep -q '^chunk_heap: job e2e finished' "$log" ||
+		part_failed "$name" "the VM did not finish" "$log"
+	plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$log" | tail -1)
+	ran=$(grep -cE '^(not )?ok [0-9]+' "$log")
+	[ "${plan:-x}" = "$ran" ] ||
+		part_failed "$name" "planned ${plan:-no} tests, ran $ran" "$log"
+}
+
 say "heapctl host tests"
 make -s -C "$TOP/tools/heapctl" O="$TOP/build/heapctl" check >"$logs/heapctl.log" 2>&1 ||
 	grep -qE '^not ok' "$logs/heapctl.log" ||
@@ -39,48 +73,18 @@ say "KUnit (kunit.py)"
 t0=$SECONDS
 "$TOP/scripts/kunit.sh" >"$logs/kunit.log" 2>&1
 echo "kunit.py took $((SECONDS - t0)) s"
-summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$logs/kunit.log" | tail -1)
-if [ -z "$summary" ]; then
-	tail -30 "$logs/kunit.log"
-	part_failed kunit "no result" "$logs/kunit.log"
-else
-	p=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
-	f=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
-	c=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0} + ${c:-0}))
-	echo "kunit: $summary"
-	grep -E '\[FAILED\]|\[CRASHED\]' "$logs/kunit.log" | sed 's/^/  kunit: /'
-fi
+count_kunit kunit "$logs/kunit.log" "$logs/kunit.log"
 
 say "end-to-end tests in QEMU"
-t0=$SECONDS
-VM_LOG=$logs/e2e.log VM_TIMEOUT=900 "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
-echo "e2e VM took $((SECONDS - t0)) s"
-count_tap "$logs/e2e.log" e2e
-grep -q '^chunk_heap: job e2e finished' "$logs/e2e.log" ||
-	part_failed e2e "the VM did not finish" "$logs/e2e.log"
-plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$logs/e2e.log" | tail -1)
-ran=$(grep -cE '^(not )?ok [0-9]+' "$logs/e2e.log")
-[ "${plan:-x}" = "$ran" ] ||
-	part_failed e2e "planned ${plan:-no} tests, ran $ran" "$logs/e2e.log"
+run_e2e e2e VM_TIMEOUT=900
 
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run.
 san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
 
 say "end-to-end tests on the sanitizer kernel"
-t0=$SECONDS
-VM_KERNEL=$san_kernel VM_MODULE=$TOP/build/module-san/chunk_heap.ko \
-	VM_LOG=$logs/e2e-san.log VM_TIMEOUT=2400 "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
-echo "sanitizer e2e VM took $((SECONDS - t0)) s"
-count_tap "$logs/e2e-san.log" e2e-san
-grep -q '^chunk_heap: job e2e finished' "$logs/e2e-san.log" ||
-	part_failed e2e-san "the VM did not finish" "$logs/e2e-san.log"
-plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$logs/e2e-san.log" | tail -1)
-ran=$(grep -cE '^(not )?ok [0-9]+' "$logs/e2e-san.log")
-[ "${plan:-x}" = "$ran" ] ||
-	part_failed e2e-san "planned ${plan:-no} tests, ran $ran" "$logs/e2e-san.log"
+run_e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" \
+	VM_MODULE="$TOP/build/module-san/chunk_heap.ko"
 
 say "KUnit on the sanitizer kernel"
 t0=$SECONDS
@@ -90,18 +94,9 @@ VM_KERNEL=$san_kernel VM_MODULE=$TOP/build/module-san-kunit/chunk_heap.ko \
 echo "sanitizer KUnit VM took $((SECONDS - t0)) s"
 # The KTAP of the module's suites, after the kernel's own empty one.
 sed -n '/^chunk_heap: job kunit starting/,$p' "$logs/kunit-san.log" >"$logs/kunit-san.ktap"
-summary=$(python3 "$KSRC/tools/testing/kunit/kunit.py" parse "$logs/kunit-san.ktap" 2>&1 |
-	  grep -E 'Testing complete\. Ran [0-9]+ tests' | tail -1)
-if [ -z "$summary" ]; then
-	part_failed kunit-san "no result" "$logs/kunit-san.log"
-else
-	p=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
-	f=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
-	c=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0} + ${c:-0}))
-	echo "kunit-san: $summary"
-fi
+python3 "$KSRC/tools/testing/kunit/kunit.py" parse "$logs/kunit-san.ktap" \
+	>"$logs/kunit-san.parsed" 2>&1
+count_kunit kunit-san "$logs/kunit-san.parsed" "$logs/kunit-san.log"
 sed -n 's/^chunk_heap: kunit job: //p' "$logs/kunit-san.log" | tr -d '\r' >"$logs/kunit-san.tap"
 [ -s "$logs/kunit-san.tap" ] ||
 	part_failed kunit-san "the VM did not finish" "$logs/kunit-san.log"
