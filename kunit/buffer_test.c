@@ -95,43 +95,59 @@ static void expect_runs(struct kunit *test, const struct chunk_runs *runs,
 	}
 }
 
-static void chunk_fragmented_64k_test(struct kunit *test)
-{
-	struct frag *f = fragment(test, 1);
-	struct chunk_runs *runs = chunk_test_runs(test);
+/**
+ * struct frag_case - a buffer from an area left with holes by fragment()
+ * @desc:	what the case shows
+ * @hole:	64 KiB chunks per hole
+ * @order:	chunk order of the buffer
+ * @want:	chunks of that order in the buffer
+ * @nr_runs:	runs the buffer must come in
+ * @chunks:	chunks in each run
+ * @calls:	cma_alloc() calls, failed ones included
+ * @rest:	then take every free chunk left, as order-4 chunks
+ */
+struct frag_case {
+	const char *desc;
+	unsigned long hole;
+	unsigned int order;
+	unsigned long want;
+	unsigned int nr_runs;
+	unsigned int chunks;
+	unsigned long calls;
+	bool rest;
+};
 
+static const struct frag_case frag_cases[] = {
 	/* 32 single-chunk holes: 32, 16, 8, 4, 2 fail, then 32 calls of 1. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 32), 0);
-	expect_runs(test, runs, 32, 1, 5 + 32);
-}
+	{ "64 KiB holes, order 4", 1, 4, 32, 32, 1, 5 + 32, false },
+	/* 4 MiB over 1 MiB holes: 4 and 2 MiB fail, then 4 runs of 16. */
+	{ "1 MiB holes, order 4", 16, 4, 64, 4, 16, 2 + 4, true },
+	/*
+	 * Single pages from 64 KiB holes: the cost follows the holes, not
+	 * the pages. 64 and 32 pages fail, then one call per hole, each an
+	 * aligned run of 16.
+	 */
+	{ "64 KiB holes, order 0", 1, 0, 64, 4, 16, 2 + 4, false },
+};
 
-static void chunk_fragmented_1m_test(struct kunit *test)
+KUNIT_ARRAY_PARAM_DESC(frag, frag_cases, desc);
+
+static void chunk_fragmented_test(struct kunit *test)
 {
-	struct frag *f = fragment(test, 16);
+	const struct frag_case *c = test->param_value;
+	struct frag *f = fragment(test, c->hole);
 	struct chunk_runs *runs = chunk_test_runs(test);
 
-	/* 4 MiB over 1 MiB holes: 4 and 2 MiB fail, then 4 runs of 16. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4, 64), 0);
-	expect_runs(test, runs, 4, 16, 2 + 4);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, c->order,
+						    c->want), 0);
+	expect_runs(test, runs, c->nr_runs, c->chunks, c->calls);
+	if (!c->rest)
+		return;
 	chunk_runs_free(runs);
 
 	/* Every free chunk can still be had: half of the whole blocks. */
 	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4,
-						    f->nr_blocks / 2 * 16), 0);
-}
-
-/*
- * Single pages from 64 KiB holes: the cost follows the holes, not the
- * pages. 64 and 32 pages fail, then one call per hole, each an aligned
- * run of 16.
- */
-static void chunk_fragmented_order0_test(struct kunit *test)
-{
-	struct frag *f = fragment(test, 1);
-	struct chunk_runs *runs = chunk_test_runs(test);
-
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 0, 64), 0);
-	expect_runs(test, runs, 4, 16, 2 + 4);
+						    f->nr_blocks / 2 * c->hole), 0);
 }
 
 /*
@@ -507,9 +523,7 @@ static void chunk_vmap_test(struct kunit *test)
 }
 
 static struct kunit_case chunk_buffer_cases[] = {
-	KUNIT_CASE(chunk_fragmented_64k_test),
-	KUNIT_CASE(chunk_fragmented_1m_test),
-	KUNIT_CASE(chunk_fragmented_order0_test),
+	KUNIT_CASE_PARAM(chunk_fragmented_test, frag_gen_params),
 	KUNIT_CASE(chunk_small_buffers_pack_test),
 	KUNIT_CASE(chunk_fatal_signal_test),
 	KUNIT_CASE(chunk_heap_fatal_signal_test),

@@ -395,20 +395,22 @@ static bool chunk_heap_charge(struct chunk_heap *heap, u64 max, s64 bytes)
 	return true;
 }
 
+/* A buffer's size in bytes: its chunks, whole. */
+static s64 chunk_runs_bytes(const struct chunk_runs *runs)
+{
+	return (s64)runs->nr_chunks << (PAGE_SHIFT + runs->order);
+}
+
 static void chunk_stats_update(struct chunk_heap_stats *stats,
 			       const struct chunk_runs *runs, s64 sign)
 {
-	s64 bytes = 0;
 	unsigned int i;
 
-	for (i = 0; i < runs->nr_runs; i++) {
-		s64 run = (s64)runs->run[i].nr_chunks << (PAGE_SHIFT + runs->order);
-
-		atomic64_add(sign * run, &stats->area_bytes[runs->run[i].area]);
-		bytes += run;
-	}
+	for (i = 0; i < runs->nr_runs; i++)
+		atomic64_add(sign * ((s64)runs->run[i].nr_chunks << (PAGE_SHIFT + runs->order)),
+			     &stats->area_bytes[runs->run[i].area]);
 	atomic64_add(sign, &stats->buffers);
-	atomic64_add(sign * bytes, &stats->bytes);
+	atomic64_add(sign * chunk_runs_bytes(runs), &stats->bytes);
 }
 
 /* Count a buffer whose dma-buf now exists, and raise the peak. */
@@ -432,8 +434,7 @@ void chunk_heap_account_release(struct chunk_heap *heap,
 				const struct chunk_runs *runs)
 {
 	chunk_stats_update(&heap->stats, runs, -1);
-	atomic64_sub((s64)runs->nr_chunks << (PAGE_SHIFT + runs->order),
-		     &heap->charged);
+	atomic64_sub(chunk_runs_bytes(runs), &heap->charged);
 }
 
 /**
