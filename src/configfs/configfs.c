@@ -95,6 +95,32 @@ int chunk_parse_word(const char *page, size_t count, char *word, size_t size)
 	return 0;
 }
 
+/**
+ * chunk_parse_number() - a written decimal number
+ * @page: what was written, with a NUL after its @count bytes
+ * @count: its length
+ * @val: the number
+ *
+ * Digits only, and a single trailing newline, as echo writes one: no sign,
+ * no white space, and no NUL, after which kstrtou64() alone would stop
+ * looking and take what came before it.
+ *
+ * Return: 0; -EINVAL if it is not a decimal number; -ERANGE if it is above
+ * 2^64 - 1.
+ */
+int chunk_parse_number(const char *page, size_t count, u64 *val)
+{
+	size_t n = count && page[count - 1] == '\n' ? count - 1 : count;
+	size_t i;
+
+	if (!n)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!isdigit(page[i]))
+			return -EINVAL;
+	return kstrtou64(page, 10, val);
+}
+
 static ssize_t heap_cma_area_show(struct config_item *item, char *page)
 {
 	const struct chunk_area *area = READ_ONCE(to_heap(item)->area);
@@ -134,12 +160,14 @@ static ssize_t heap_chunk_order_store(struct config_item *item,
 				      const char *page, size_t count)
 {
 	struct chunk_heap *heap = to_heap(item);
-	unsigned int order;
+	u64 order;
 	int ret;
 
-	ret = kstrtouint(page, 10, &order);
+	ret = chunk_parse_number(page, count, &order);
 	if (ret)
 		return ret;
+	if (order > UINT_MAX)
+		return -ERANGE;
 	ret = chunk_heap_set_order(heap, order);
 	return ret ?: count;
 }
@@ -161,7 +189,7 @@ static ssize_t heap_max_bytes_store(struct config_item *item,
 	u64 max_bytes;
 	int ret;
 
-	ret = kstrtou64(page, 10, &max_bytes);
+	ret = chunk_parse_number(page, count, &max_bytes);
 	if (ret)
 		return ret;
 	chunk_heap_set_max_bytes(to_heap(item), max_bytes);
@@ -194,11 +222,11 @@ static ssize_t heap_enable_store(struct config_item *item, const char *page,
 				 size_t count)
 {
 	struct chunk_heap *heap = to_heap(item);
-	unsigned int enable;
+	u64 enable;
 	int ret;
 
 	/* Only 0 and 1: kstrtobool() would take "yes please" as yes. */
-	ret = kstrtouint(page, 10, &enable);
+	ret = chunk_parse_number(page, count, &enable);
 	if (ret || enable > 1)
 		return -EINVAL;
 	ret = enable ? chunk_heap_enable(heap) : chunk_heap_disable(heap);

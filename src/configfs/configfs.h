@@ -15,5 +15,6 @@ int chunk_configfs_init(void);
 void chunk_configfs_exit(void);
 
 int chunk_parse_word(const char *page, size_t count, char *word, size_t size);
+int chunk_parse_number(const char *page, size_t count, u64 *val);
 
 #endif /* _CHUNK_HEAP_CONFIGFS_H */
