@@ -210,41 +210,56 @@ static int chunk_buffer_end_cpu_access(struct dma_buf *dmabuf,
 	return 0;
 }
 
+/* Pages that one vm_insert_pages() call of chunk_buffer_mmap() inserts. */
+#define CHUNK_MMAP_BATCH	32
+
 /*
- * Map the runs that overlap the VMA, skipping vm_pgoff pages. Runs are
- * physically contiguous, so each is one remap_pfn_range() call.
+ * Insert the pages that the VMA covers, skipping vm_pgoff pages, a batch
+ * at a time. The chunks are pages with a struct page, so they go in as
+ * pages, not as a PFN map: remap_pfn_range() on a whole VMA makes x86
+ * track its memory type, and in 6.12 a failure to allocate the first
+ * page table then warns in the PAT code (found by fault injection).
  */
 static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct chunk_buffer *buffer = dmabuf->priv;
 	const struct chunk_runs *runs = &buffer->runs;
+	struct page *batch[CHUNK_MMAP_BATCH];
 	unsigned long skip = vma->vm_pgoff;
 	unsigned long addr = vma->vm_start;
+	unsigned long j, n, pages;
 	unsigned int i;
 	int ret;
 
 	/*
 	 * Private mappings would copy on write. VM_MAYSHARE, not VM_SHARED:
-	 * a shared mapping of a read-only dma-buf has only the former.
+	 * a shared mapping of a read-only dma-buf has only the former. A
+	 * VMA that an importer made a PFN map cannot take pages.
 	 */
-	if (!(vma->vm_flags & VM_MAYSHARE))
+	if (!(vma->vm_flags & VM_MAYSHARE) || (vma->vm_flags & VM_PFNMAP))
 		return -EINVAL;
 
 	for (i = 0; i < runs->nr_runs && addr < vma->vm_end; i++) {
 		const struct chunk_run *run = &runs->run[i];
-		unsigned long pages = (unsigned long)run->nr_chunks << runs->order;
-		unsigned long len;
 
+		pages = (unsigned long)run->nr_chunks << runs->order;
 		if (skip >= pages) {
 			skip -= pages;
 			continue;
 		}
-		len = min((pages - skip) << PAGE_SHIFT, vma->vm_end - addr);
-		ret = remap_pfn_range(vma, addr, page_to_pfn(run->page) + skip,
-				      len, vma->vm_page_prot);
-		if (ret)
-			return ret;
-		addr += len;
+		pages = min(pages, skip + ((vma->vm_end - addr) >> PAGE_SHIFT));
+		for (j = skip; j < pages; j += n) {
+			unsigned long k, left;
+
+			n = min_t(unsigned long, pages - j, CHUNK_MMAP_BATCH);
+			for (k = 0; k < n; k++)
+				batch[k] = nth_page(run->page, j + k);
+			left = n;
+			ret = vm_insert_pages(vma, addr, batch, &left);
+			if (ret)
+				return ret;
+			addr += n << PAGE_SHIFT;
+		}
 		skip = 0;
 	}
 	return 0;
