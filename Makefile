@@ -40,7 +40,8 @@ $(BUILD)/module/chunk_heap.ko: $(MODSRC)
 
 # For the sanitizer kernel: the module, and the module with the KUnit
 # suites, which run when it is loaded.
-module-san: $(BUILD)/module-san/chunk_heap.ko $(BUILD)/module-san-kunit/chunk_heap.ko
+module-san: $(BUILD)/module-san/chunk_heap.ko $(BUILD)/module-san-kunit/chunk_heap.ko \
+	$(BUILD)/kmod-san/chimport.ko
 
 $(BUILD)/module-san/chunk_heap.ko: $(MODSRC)
 	$(call build_module,$(BUILD)/module-san,$(KDIR_SAN))
@@ -51,8 +52,22 @@ $(BUILD)/module-san-kunit/chunk_heap.ko: $(MODSRC)
 heapctl:
 	$(MAKE) -C tools/heapctl O=$(BUILD)/heapctl
 
-probes:
+# The probes, and chimport.ko, a test importer that vmaps buffers.
+# $(call build_kmod,DIR,KDIR)
+define build_kmod
+	@mkdir -p $(1)
+	cp tests/kmod/Kbuild tests/kmod/chimport.c $(1)/
+	$(MAKE) -C $(2) M=$(1) modules
+endef
+
+probes: $(BUILD)/kmod/chimport.ko
 	$(MAKE) -C tests/probe O=$(BUILD)/probe
+
+$(BUILD)/kmod/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c
+	$(call build_kmod,$(BUILD)/kmod,$(KDIR))
+
+$(BUILD)/kmod-san/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c
+	$(call build_kmod,$(BUILD)/kmod-san,$(KDIR_SAN))
 
 deps:
 	scripts/deps.sh

@@ -83,13 +83,18 @@ run_e2e e2e VM_TIMEOUT=900
 san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
 
 say "end-to-end tests on the sanitizer kernel"
-run_e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" \
-	VM_MODULE="$TOP/build/module-san/chunk_heap.ko"
+san_module=$TOP/build/module-san/chunk_heap.ko
+"$TOP/scripts/fault-sites.py" --list "$san_module" >"$logs/fault-sites.txt"
+run_e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" VM_MODULE="$san_module" \
+	VM_KMOD="$TOP/build/kmod-san/chimport.ko" VM_FAULT_SITES="$logs/fault-sites.txt"
+# Every allocation site of the module failed in its fault injection tests.
+"$TOP/scripts/fault-sites.py" "$san_module" "$logs/e2e-san.log" >"$logs/fault-sites.tap"
+count_tap "$logs/fault-sites.tap" fault-sites
 
 say "KUnit on the sanitizer kernel"
 t0=$SECONDS
 VM_KERNEL=$san_kernel VM_MODULE=$TOP/build/module-san-kunit/chunk_heap.ko \
-	VM_CMDLINE="cma=64M cma_pernuma=16M" VM_LOG=$logs/kunit-san.log \
+	VM_KMOD=$TOP/build/kmod-san/chimport.ko VM_CMDLINE="cma=64M cma_pernuma=16M" VM_LOG=$logs/kunit-san.log \
 	VM_TIMEOUT=1200 "$TOP/scripts/vm.sh" kunit >/dev/null 2>&1
 echo "sanitizer KUnit VM took $((SECONDS - t0)) s"
 # The KTAP of the module's suites, after the kernel's own empty one.

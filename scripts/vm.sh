@@ -18,6 +18,10 @@
 #   VM_LOG       also write the console to this file
 #   VM_KERNEL    the kernel to boot (default: the VM kernel)
 #   VM_MODULE    the chunk_heap.ko to load (default: build/module's)
+#   VM_KMOD      the test importer chimport.ko (default: build/kmod's)
+#   FUZZ_SEED    the seed of the fuzzer in the e2e tests (default: random)
+#   VM_FAULT_SITES  the module's allocation sites, for the fault injection
+#                tests (scripts/fault-sites.py --list; default: none)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -27,9 +31,10 @@ shift
 
 kernel=${VM_KERNEL:-$KBUILD_VM/arch/x86/boot/bzImage}
 module=${VM_MODULE:-$TOP/build/module/chunk_heap.ko}
+kmod=${VM_KMOD:-$TOP/build/kmod/chimport.ko}
 heapctl=$TOP/build/heapctl/heapctl
 chtest=$TOP/build/heapctl/chtest
-for f in "$kernel" "$module" "$heapctl" "$chtest" "$TOP/build/probe/chbuf"; do
+for f in "$kernel" "$module" "$kmod" "$heapctl" "$chtest" "$TOP/build/probe/chbuf"; do
 	[ -f "$f" ] || die "$f missing: run make first"
 done
 
@@ -41,9 +46,10 @@ cp /bin/busybox "$root/bin/busybox"
 for applet in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
-cp "$module" "$root/lib/modules/"
+cp "$module" "$kmod" "$root/lib/modules/"
 cp "$heapctl" "$chtest" "$TOP"/build/probe/* "$root/bin/"
 cp "$TOP"/tests/e2e/*.sh "$root/tests/"
+cp "${VM_FAULT_SITES:-/dev/null}" "$root/tests/fault-sites.txt"
 
 cat >"$root/init" <<INIT
 #!/bin/sh
@@ -78,7 +84,7 @@ qemu=(qemu-system-x86_64 "${accel[@]}" -nodefaults -no-reboot
 	-numa node,nodeid=0,cpus=0,memdev=m0
 	-numa node,nodeid=1,cpus=1,memdev=m1
 	-kernel "$kernel" -initrd "$work/initramfs.cpio"
-	-append "console=ttyS0 panic=-1 oops=panic ${VM_CMDLINE:-cma=384M cma_pernuma=64M}")
+	-append "console=ttyS0 panic=-1 oops=panic log_buf_len=8M ${VM_CMDLINE:-cma=384M cma_pernuma=64M}${FUZZ_SEED:+ fuzz_seed=$FUZZ_SEED}")
 
 status=0
 if [ -n "${VM_LOG:-}" ]; then

@@ -5,12 +5,12 @@
 
 dmesg -n 1
 kmemleak_clear
-check "chunk_heap.ko loads" insmod /lib/modules/chunk_heap.ko
-check "configfs root exists" test -d "$CFS"
 
 for t in /tests/t_*.sh; do
 	echo "# $t"
+	_t0=$(cut -d' ' -f1 /proc/uptime)
 	. "$t"
+	echo "# ${t##*/} took $(awk -v t0="$_t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
 done
 
 # Nothing above may have warned, oopsed, leaked a lock or memory.

@@ -196,10 +196,27 @@ kmemleak_scan() {
 	cat /sys/kernel/debug/kmemleak
 }
 
+# kernel_log: the kernel log, less what an injected failure logs, which
+# is not a report: its stack (from "FAULT_INJECTION" to the end of the
+# stack), the allocation failure warnings that it causes, and the warning
+# that 6.12's dma_buf_vmap() gives whenever an exporter's vmap fails.
+kernel_log() {
+	dmesg | awk '/FAULT_INJECTION: forcing a failure|: page allocation failure: |: vmalloc error: / { fi = 1 }
+		/WARNING: .* dma_buf_vmap\+/ { fi = 2 }
+		!fi { print }
+		fi == 1 && /<\/TASK>/ { fi = 0 }
+		fi == 2 && /---\[ end trace/ { fi = 0 }'
+}
+
+# kernel_reports: the reports in the kernel log, one line each.
+kernel_reports() {
+	kernel_log | grep -E "$REPORTS"
+}
+
 # check_kernel_log: the kernel log has no report, and kmemleak suspects
 # nothing (two TAP lines).
 check_kernel_log() {
-	dmesg >/tmp/dmesg.txt
+	kernel_log >/tmp/dmesg.txt
 	if grep -E "$REPORTS" /tmp/dmesg.txt >/tmp/bad.txt; then
 		not_ok "kernel log has no reports"
 		sed 's/^/#   /' /tmp/dmesg.txt
@@ -213,6 +230,61 @@ check_kernel_log() {
 	else
 		ok "kmemleak suspects nothing"
 	fi
+}
+
+# Fault injection, on kernels that have it (the sanitizer kernel).
+has_faults() {
+	[ -e /proc/thread-self/fail-nth ]
+}
+
+# faults_on, faults_off: let fail-nth fail every allocation, GFP_KERNEL
+# ones and single pages too, and log each failure with its stack.
+faults_on() {
+	for _f in failslab fail_page_alloc; do
+		echo N >"/sys/kernel/debug/$_f/ignore-gfp-wait"
+		echo 2 >"/sys/kernel/debug/$_f/verbose"
+		echo 0 >"/sys/kernel/debug/$_f/verbose_ratelimit_interval_ms"
+	done
+	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
+faults_off() {
+	for _f in failslab fail_page_alloc; do
+		echo Y >"/sys/kernel/debug/$_f/ignore-gfp-wait"
+		echo 0 >"/sys/kernel/debug/$_f/verbose"
+	done
+	echo 1 >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
+# sweep_clean FILE: chfail's output FILE (tests/probe/chfail.c) ran to
+# the end, each injected failure was a clean ENOMEM or recovered from, left
+# the heap's counters as they were and no buffer unzeroed, and the last
+# step succeeded.
+sweep_clean() {
+	grep -qx END "$1" && grep -qE '^[0-9]+ OK missed' "$1" &&
+		! grep ' injected' "$1" | grep -v -E '^[0-9]+ (ENOMEM|OK) ' &&
+		! grep -qE ' (counted|dirty)' "$1"
+}
+
+# fault_sites FILE: a "# fault-site SITE" line per failure injected in
+# chfail's output FILE, for scripts/fault-sites.py; also kept in
+# /tmp/sites.hit.
+fault_sites() {
+	sed -n 's/.* site=\([^ ]*\).*/# fault-site \1/p' "$1" | tee -a /tmp/sites.hit
+}
+
+# sweep DESCRIPTION CHFAIL-ARGS...: fail each allocation the operation
+# meets, one at a time, and check that each failure is clean.
+sweep() {
+	_desc=$1
+	shift
+	chfail "$@" >/tmp/sweep.txt 2>&1
+	_n=$(grep -c ' injected' /tmp/sweep.txt)
+	echo "# $_desc: $_n failures injected, $(grep -c ' OK injected' /tmp/sweep.txt) recovered from"
+	fault_sites /tmp/sweep.txt
+	check "$_desc: failures are injected" test "$_n" -gt 0
+	check "... each one clean: ENOMEM or recovered from, counters unchanged, buffers zeroed" \
+		sweep_clean /tmp/sweep.txt
 }
 
 done_testing() {

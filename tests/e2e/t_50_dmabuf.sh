@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The dma-buf exporter as its users see it: mmap, CPU access, names, and
-# import by a second driver (vgem).
+# import by a second driver (vgem) and by a kernel user that vmaps
+# (chimport.ko, loaded by t_00).
 mkheap dmabuf64k reserved 4
 free0=$(area_free reserved)
 
 chbuf dmabuf64k 1048576 >/tmp/chbuf.out 2>&1
 sed 's/^/# /' /tmp/chbuf.out
-for want in "alloc OK" "sync-start OK" "sync-end OK" "sync-bad-flags EINVAL" \
+for want in "alloc OK" "vmap-zeroed OK" "vmap-fill OK" "vmap-seen-by-mmap OK" "sync-start OK" "sync-end OK" "sync-bad-flags EINVAL" \
 	    "mmap OK" "mmap-offset-page OK" "mmap-offset-tail OK" \
 	    "mmap-beyond EINVAL" "mmap-too-long EINVAL" "mmap-private EINVAL" \
 	    "set-name OK" "fdinfo-name OK" "fdinfo-exp-name OK" \

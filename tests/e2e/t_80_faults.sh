@@ -1,52 +1,90 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fault injection, on kernels that have it (the sanitizer kernel): every
-# allocation the allocating thread meets on the alloc, export, import
-# (attach and map) and mkdir paths is made to fail in turn, with
-# fail-nth, so that nothing but the operation under test fails. Each
-# failure must be a clean ENOMEM that leaves nothing behind.
+# allocation the thread under test meets on the alloc, mmap, import
+# (attach and map), vmap, mkdir and enable paths is made to fail in turn,
+# with fail-nth, so that nothing but the operation under test fails
+# (t_00 does the same for insmod). Then, for each allocation site of the
+# module (/tests/fault-sites.txt, from scripts/fault-sites.py), the same
+# operations again with only that site's allocations failing, so that
+# each failure is attributed, logged or not. scripts/fault-sites.py checks
+# on the host that every site failed at least once.
 
-if [ -e /proc/thread-self/fail-nth ]; then
-	# Count GFP_KERNEL allocations and single pages too.
-	for f in failslab fail_page_alloc; do
-		echo N >"/sys/kernel/debug/$f/ignore-gfp-wait"
-		echo 0 >"/sys/kernel/debug/$f/verbose"
-	done
-	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+# site_ops SITE: the operations (chfail arguments) that reach SITE's
+# function; all of them for a function this list does not know.
+site_ops() {
+	case ${1%%+*} in
+	chunk_runs_alloc | chunk_numa_plan | chunk_buffer_export) echo alloc ;;
+	chunk_buffer_mmap) echo mmap ;;
+	chunk_buffer_attach) echo import ;;
+	chunk_buffer_vmap) echo vmap ;;
+	chunk_heap_create | chunk_heaps_make_group) echo mkdir ;;
+	chunk_heap_enable) echo enable ;;
+	*) echo alloc mmap import vmap mkdir enable ;;
+	esac
+}
+
+# op_args OP TAG: chfail's arguments for OP; TAG names enable's new heaps.
+op_args() {
+	case $1 in
+	alloc)
+		echo "alloc fi4 $((4 << 20))"
+		echo "alloc fi0 $((1 << 20))"
+		echo "alloc fii $((1 << 20))"
+		;;
+	mmap | vmap) echo "$1 fi4 $((4 << 20))" ;;
+	import) echo "import fi4 $((1 << 20))" ;;
+	mkdir) echo "mkdir $CFS/fi-new" ;;
+	enable) echo "enable $CFS/fi-$2- pernuma1 2" ;;
+	esac
+}
+
+if has_faults; then
+	faults_on
 	mkheap fi4 reserved 4
 	mkheap fi0 pernuma0 0
+	mkheap fii pernuma0 0
+	echo interleave >"$CFS/fii/numa_policy"
 	fi0=$(free_all)
 
-	# sweep DESCRIPTION CHFAIL-ARGS...
-	sweep() {
-		_desc=$1
-		shift
-		chfail "$@" >/tmp/sweep.txt 2>&1
-		_n=$(grep -c ' injected$' /tmp/sweep.txt)
-		echo "# $_desc: $_n failures injected, $(grep -c ' OK injected$' /tmp/sweep.txt) recovered from"
-		check "$_desc: the sweep runs to the end" grep -qx END /tmp/sweep.txt
-		check "... and injects failures" test "$_n" -gt 0
-		check "... each one a clean ENOMEM, or recovered from" \
-			sh -c "! grep ' injected$' /tmp/sweep.txt | grep -v -E ' (ENOMEM|OK) '"
-		check "... and then it succeeds" grep -qE ' OK missed$' /tmp/sweep.txt
-	}
+	for op in alloc mmap import vmap mkdir enable; do
+		op_args $op all >/tmp/ops.txt
+		while read -r args; do
+			sweep "$args" $args
+		done </tmp/ops.txt
+	done
 
-	sweep "alloc, 4 MiB at order 4" alloc fi4 $((4 << 20))
-	sweep "alloc, 1 MiB at order 0" alloc fi0 $((1 << 20))
-	sweep "vgem import" import fi4 $((1 << 20))
-	sweep "mkdir" mkdir "$CFS/fi-new"
+	# The sites that no logged failure was attributed to above: those
+	# whose allocations do not warn (__GFP_NOWARN), or that the sweeps
+	# could not reach.
+	_k=0
+	while read -r site callee; do
+		grep -qx "# fault-site $site" /tmp/sites.hit && continue
+		_k=$((_k + 1))
+		_n=0
+		_bad=
+		for op in $(site_ops "$site"); do
+			op_args "$op" "s$_k" >/tmp/ops.txt
+			while read -r args; do
+				chfail -s "$site" $args >/tmp/site.txt 2>&1
+				grep -qx GONE /tmp/site.txt && continue 3	# init: see t_00
+				_n=$((_n + $(grep -c ' injected' /tmp/site.txt)))
+				fault_sites /tmp/site.txt
+				sweep_clean /tmp/site.txt || _bad="$_bad ${args%% *}"
+			done </tmp/ops.txt
+		done
+		expect "site $site ($callee) alone: $_n failures injected, each one clean" "" echo $_bad
+	done </tests/fault-sites.txt
+	faults_off
 
 	check "no directory is left by mkdir's failures" test ! -e "$CFS/fi-new"
-	for h in fi4 fi0; do
+	check "nor by enable's" sh -c "! ls -d $CFS/fi-*-* 2>/dev/null"
+	for h in fi4 fi0 fii; do
 		expect "$h: no byte or buffer is left accounted" "0 0" \
 			echo $(cat "$CFS/$h/bytes" "$CFS/$h/buffers")
 		echo 0 >"$CFS/$h/enable"
 		rmdir "$CFS/$h"
 	done
 	expect "every page of the areas came back" "$fi0" free_all
-	for f in failslab fail_page_alloc; do
-		echo Y >"/sys/kernel/debug/$f/ignore-gfp-wait"
-	done
-	echo 1 >/sys/kernel/debug/fail_page_alloc/min-order
 else
 	echo "# this kernel has no fault injection: t_80 runs on the sanitizer kernel"
 fi

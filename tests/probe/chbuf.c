@@ -7,8 +7,9 @@
  *
  * alloc, whole and offset shared mmaps, refused private and out-of-range
  * mmaps, DMA_BUF_IOCTL_SYNC, DMA_BUF_SET_NAME (read back from fdinfo),
- * import by vgem (/dev/dri/card0), which attaches and maps it; then a
- * second, read-only buffer (O_RDONLY), which maps shared for reading only.
+ * import by vgem (/dev/dri/card0), which attaches and maps it, and by
+ * chimport.ko, which vmaps it; then a second, read-only buffer (O_RDONLY),
+ * which maps shared for reading only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -88,6 +89,37 @@ static int fdinfo_has(int fd, const char *want)
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	return file_has(path, want);
+}
+
+/* chimport.ko vmaps the buffer, and fills it or checks its bytes. */
+static int kernel_vmap(const char *op, int fd, int byte)
+{
+	char cmd[64];
+	int f = open("/sys/kernel/debug/chimport/vmap", O_WRONLY | O_CLOEXEC);
+	int n = snprintf(cmd, sizeof(cmd), "%s %d %d", op, fd, byte), err = 0;
+
+	if (f < 0)
+		return -errno;
+	if (write(f, cmd, n) != n)
+		err = -errno;
+	close(f);
+	return err;
+}
+
+/* Whether @len bytes of dma-buf @fd all read @byte through mmap. */
+static int mmap_all(int fd, size_t len, int byte)
+{
+	unsigned char *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	size_t i;
+	int err = 0;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < len && !err; i++)
+		if (p[i] != byte)
+			err = -EBADMSG;
+	munmap(p, len);
+	return err;
 }
 
 /* vgem imports the buffer: it attaches and maps it for its device. */
@@ -180,6 +212,7 @@ int main(int argc, char **argv)
 	close(heap);
 	fd = data.fd;
 	step("alloc", 0);
+	step("vmap-zeroed", kernel_vmap("check", fd, 0));
 
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
@@ -202,6 +235,8 @@ int main(int argc, char **argv)
 	step("mmap-beyond", mmap_check(fd, len, page, MAP_SHARED));
 	step("mmap-too-long", mmap_check(fd, 0, len + page, MAP_SHARED));
 	step("mmap-private", mmap_check(fd, 0, page, MAP_PRIVATE));
+	step("vmap-fill", kernel_vmap("fill", fd, 0x5a));
+	step("vmap-seen-by-mmap", mmap_all(fd, len, 0x5a));
 
 	step("set-name", ioctl(fd, DMA_BUF_SET_NAME_B, "cam0-frame") < 0 ? -errno : 0);
 	step("fdinfo-name", fdinfo_has(fd, "name:\tcam0-frame"));

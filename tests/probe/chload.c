@@ -167,11 +167,13 @@ static int read_meminfo(struct meminfo *m)
 }
 
 /*
- * Fault in anonymous memory until RAM is nearly full. Once free CMA pages
+ * Fault in anonymous memory, 4 MiB at a time, until free memory is down
+ * to the margin, or free CMA memory below @cma_floor_kb: then no free
+ * stretch of that size can be left in any area. Once free CMA pages
  * outnumber half of a zone's free pages, movable allocations come from
  * CMA first, so the areas fill up along with the rest.
  */
-static int fill(void)
+static int fill(unsigned long cma_floor_kb)
 {
 	unsigned long max;
 	struct meminfo m;
@@ -190,7 +192,7 @@ static int fill(void)
 		err = read_meminfo(&m);
 		if (err)
 			return err;
-		if (m.free < MARGIN_KB || m.cma_free < m.cma_total / 16)
+		if (m.free < MARGIN_KB || m.cma_free < cma_floor_kb)
 			break;
 		p->cma = calloc(piece_pages / 64, sizeof(*p->cma));
 		if (!p->cma)
@@ -417,7 +419,8 @@ static void report(int pin, unsigned long held)
 
 int main(int argc, char **argv)
 {
-	unsigned long held = 0, slot_mib = 0, i;
+	unsigned long held = 0, slot_mib = 0, floor_kb, i;
+	struct meminfo m = {};
 	const char *go;
 	int pin, err, k;
 
@@ -437,7 +440,13 @@ int main(int argc, char **argv)
 
 	err = find_areas();
 	if (!err)
-		err = fill();
+		err = read_meminfo(&m);
+	/* Pinning leaves no free stretch of half a slot anywhere. */
+	floor_kb = m.cma_total / 16;
+	if (pin && floor_kb > slot_mib * 1024 / 2)
+		floor_kb = slot_mib * 1024 / 2;
+	if (!err)
+		err = fill(floor_kb);
 	if (!err)
 		err = scan(slot_mib * MiB / page);
 	if (err)
