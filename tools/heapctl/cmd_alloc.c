@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +88,25 @@ static const char *alloc_hint(int err, bool at_open)
 }
 
 /*
+ * Open the heap device @path without blocking (a FIFO in its place must
+ * not hang heapctl), and check that it is a character device; 0, or print
+ * why not and return the exit code.
+ */
+static int open_heap_device(const char *path, int *fd)
+{
+	struct stat st;
+
+	*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fd < 0)
+		return heapctl_fail(path, errno, alloc_hint(errno, true));
+	if (fstat(*fd, &st) || !S_ISCHR(st.st_mode)) {
+		close(*fd);
+		return heapctl_failf("%s: not a character device: not a dma-heap", path);
+	}
+	return 0;
+}
+
+/*
  * Whether the chunk heap NAME serves /dev/dma_heap/NAME: a configfs
  * directory alone may be a disabled heap named like another dma-heap
  * (system, reserved), whose figures say nothing of this allocation.
@@ -113,23 +133,20 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 	};
 	char path[PATH_MAX], sz[32], chunk_sz[32];
 	uint64_t len, chunk = 0, calls0 = 0, calls1 = 0;
-	unsigned long count = 1, hold = 0, i;
+	uint64_t count = 1, hold = 0, i;
 	double total = 0, best = 0;
 	bool verify = false, held = false, chunked;
 	int opt, heap_fd, *fds, ret = 0;
-	char *end;
 
 	while ((opt = getopt_long(argc, argv, "c:H:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
-			count = strtoul(optarg, &end, 10);
-			if (*end || !count || count > 65536)
+			if (heapctl_parse_uint(optarg, 65536, &count) || !count)
 				return heapctl_usage_error("--count takes 1 to 65536");
 			break;
 		case 'H':
-			hold = strtoul(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end)
-				return heapctl_usage_error("--hold takes seconds");
+			if (heapctl_parse_uint(optarg, UINT_MAX, &hold))
+				return heapctl_usage_error("--hold takes seconds, 0 to 4294967295");
 			held = true;
 			break;
 		case 'v':
@@ -144,13 +161,16 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return heapctl_bad_usage(cmd);
+	ret = heapctl_name_arg(argv[optind], true);
+	if (ret)
+		return ret;
 	if (heapctl_parse_size(argv[optind + 1], &len) || !len)
 		return heapctl_usage_error("SIZE must be a positive size such as 64K, 24M or 1G");
 
 	heapctl_path(path, sizeof(path), "/dev/dma_heap/%s", argv[optind]);
-	heap_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (heap_fd < 0)
-		return heapctl_fail(path, errno, alloc_hint(errno, true));
+	ret = open_heap_device(path, &heap_fd);
+	if (ret)
+		return ret;
 
 	/* A chunk heap tells its chunk size and counts its cma_alloc calls. */
 	heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/chunk_size", argv[optind]);
@@ -197,7 +217,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 
 	heapctl_format_size(sz, sizeof(sz), len);
 	if (!ret) {
-		printf("allocated %lu x %s from %s: %.3f ms each (best %.3f ms)\n",
+		printf("allocated %" PRIu64 " x %s from %s: %.3f ms each (best %.3f ms)\n",
 		       count, sz, argv[optind], total / count, best);
 		if (chunked) {
 			heapctl_format_size(chunk_sz, sizeof(chunk_sz), chunk);

@@ -11,17 +11,6 @@
 
 #include "heapctl.h"
 
-static int heap_name_arg(const char *name)
-{
-	char msg[160];
-
-	if (heapctl_valid_name(name))
-		return 0;
-	snprintf(msg, sizeof(msg),
-		 "'%.70s' is not a heap name: 1 to 63 characters from [A-Za-z0-9._-]", name);
-	return heapctl_usage_error(msg);
-}
-
 static void list_print(struct json_object *obj)
 {
 	struct json_object *heaps = json_object_object_get(obj, "heaps");
@@ -84,7 +73,7 @@ static int existing_heap_arg(const struct heapctl_cmd *cmd, int argc,
 	if (ret >= 0)
 		return ret;
 	*name = argv[optind];
-	ret = heap_name_arg(*name);
+	ret = heapctl_name_arg(*name, false);
 	if (!ret)
 		ret = heap_check(*name);
 	return ret ? ret : -1;
@@ -175,7 +164,7 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 	if (argc - optind != 1)
 		return heapctl_bad_usage(cmd);
 	name = argv[optind];
-	ret = heap_name_arg(name);
+	ret = heapctl_name_arg(name, false);
 	if (ret)
 		return ret;
 	if (!cfg.cma_area)

@@ -150,6 +150,18 @@ const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,
 	return hint ? hint : find_hint(generic_hints, attr, err);
 }
 
+int heapctl_name_arg(const char *name, bool any_heap)
+{
+	char msg[160];
+
+	if (any_heap ? heapctl_valid_device_name(name) : heapctl_valid_name(name))
+		return 0;
+	snprintf(msg, sizeof(msg), "'%.70s' is not a heap name: %s", name,
+		 any_heap ? "1 to 255 printable characters, no white space or '/'"
+			  : "1 to 63 characters from [A-Za-z0-9._-]");
+	return heapctl_usage_error(msg);
+}
+
 /* ---- output ---- */
 
 int heapctl_status(void)
@@ -361,42 +373,106 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"options:\n"
-		"  --root DIR   prefix every path with DIR (also $HEAPCTL_ROOT), for tests\n"
-		"  -h, --help   this help\n"
+		"  -r, --root DIR   prefix every path with DIR (also $HEAPCTL_ROOT), for tests\n"
+		"  -V, --version    print the version\n"
+		"  -h, --help       this help\n"
 		"\n"
 		"Run 'heapctl COMMAND --help' for a command's options. Exit status: 0 on\n"
 		"success, 1 if an operation failed, 2 for a usage error.\n");
 }
 
+/*
+ * The global options, before the command: "+" stops at the first
+ * argument that is not an option, the command's name. Returns -1 to go
+ * on, with optind at the command, or the exit code to return.
+ */
+static int global_options(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *bad;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:r:Vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			if (!*optarg)
+				return heapctl_usage_error("--root takes a directory, not an empty string");
+			heapctl_set_root(optarg);
+			break;
+		case 'V':
+			printf("heapctl %s\n", HEAPCTL_VERSION);
+			return EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case ':':
+			fprintf(stderr, "heapctl: option '%s' needs an argument\n",
+				argv[optind - 1]);
+			return heapctl_usage_hint();
+		default:
+			bad = argv[optind - 1];
+			if (strncmp(bad, "--", 2))
+				fprintf(stderr, "heapctl: unknown option '-%c'\n", optopt);
+			else if (optopt)	/* a known one, given "=VALUE" */
+				fprintf(stderr, "heapctl: option '%.*s' takes no argument\n",
+					(int)strcspn(bad, "="), bad);
+			else
+				fprintf(stderr, "heapctl: unknown option '%s'\n", bad);
+			return heapctl_usage_hint();
+		}
+	}
+	opterr = 1;
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+int heapctl_usage_hint(void)
+{
+	fputs("Run 'heapctl --help' for the commands and options.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * Standard output is flushed and checked before heapctl exits: output
+ * that could not be written (a full disk, a closed pipe) is a failure,
+ * whatever the command did.
+ */
+static int close_stdout(int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "heapctl: cannot write the output: %s\n",
+			strerror(errno ? errno : EIO));
+		return status == EXIT_OK ? EXIT_FAIL : status;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
-	int argi = 1;
+	int ret;
 	size_t i;
 
 	if (getenv("HEAPCTL_ROOT"))
 		heapctl_set_root(getenv("HEAPCTL_ROOT"));
-	while (argi < argc && argv[argi][0] == '-') {
-		if (!strcmp(argv[argi], "--root") && argi + 1 < argc) {
-			heapctl_set_root(argv[argi + 1]);
-			argi += 2;
-		} else if (!strncmp(argv[argi], "--root=", 7)) {
-			heapctl_set_root(argv[argi] + 7);
-			argi++;
-		} else {
-			bool help = !strcmp(argv[argi], "-h") || !strcmp(argv[argi], "--help");
-
-			usage(help ? stdout : stderr);
-			return help ? EXIT_OK : EXIT_USAGE;
-		}
-	}
-	if (argi >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	ret = global_options(argc, argv);
+	if (ret >= 0)
+		return close_stdout(ret);
+	argc -= optind;
+	argv += optind;
+	/* Each command parses its own options from its name on. */
+	optind = 0;
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[argi], commands[i].name))
-			return commands[i].fn(&commands[i], argc - argi, argv + argi);
-	fprintf(stderr, "heapctl: unknown command '%s'\n", argv[argi]);
-	usage(stderr);
-	return EXIT_USAGE;
+		if (!strcmp(argv[0], commands[i].name))
+			return close_stdout(commands[i].fn(&commands[i], argc, argv));
+	fprintf(stderr, "heapctl: unknown command '%s'\n", argv[0]);
+	return heapctl_usage_hint();
 }

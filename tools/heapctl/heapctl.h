@@ -19,8 +19,14 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* heapctl --version; the Makefile may set it. */
+#ifndef HEAPCTL_VERSION
+#define HEAPCTL_VERSION		"0.4"
+#endif
+
 #define HEAPCTL_MAX_ORDER	18
 #define HEAPCTL_NAME_MAX	63
+#define HEAPCTL_DEVICE_NAME_MAX	255
 
 /* Exit codes. */
 #define EXIT_OK		0
@@ -61,6 +67,8 @@ int heapctl_simple_args(const struct heapctl_cmd *cmd, int argc, char **argv,
 
 /* The exit code for a bad command line: print the usage and return 2. */
 int heapctl_bad_usage(const struct heapctl_cmd *cmd);
+/* The same for the global options: point to --help and return 2. */
+int heapctl_usage_hint(void);
 
 /* ---- errors and output (heapctl.c) ---- */
 
@@ -148,10 +156,18 @@ int heapctl_rmdir(const char *path);
 
 /* ---- parsing (parse.c) ---- */
 
-/* Sizes: "65536", "64K", "24M", "1G" (also "64KiB"); 0 or -EINVAL/-ERANGE. */
+/*
+ * Sizes: "65536", "64K", "24M", "1G", binary units; also "64KiB", "64KB",
+ * "64k", "64KIB" and "4096B", but not "64Kb" (bits); 0 or -EINVAL/-ERANGE.
+ */
 int heapctl_parse_size(const char *s, uint64_t *bytes);
 void heapctl_format_size(char *buf, size_t size, uint64_t bytes);
 
+/*
+ * A decimal number of at most @max: digits only (no sign, no space);
+ * 0, -EINVAL or -ERANGE.
+ */
+int heapctl_parse_uint(const char *s, uint64_t max, uint64_t *val);
 /* A decimal chunk order 0..18; 0 or -EINVAL/-ERANGE. */
 int heapctl_parse_order(const char *s, unsigned int *order);
 /* A chunk size, a power of two of at least a page, as an order. */
@@ -160,6 +176,17 @@ uint64_t heapctl_page_size(void);
 
 /* Heap names: 1 to 63 characters from [A-Za-z0-9._-], not "." or "..". */
 bool heapctl_valid_name(const char *name);
+/*
+ * The name of any dma-heap's device (system, reserved, linux,cma), for
+ * alloc: 1 to 255 printable characters without white space or '/', not
+ * "." or "..".
+ */
+bool heapctl_valid_device_name(const char *name);
+/*
+ * Check a NAME argument: a chunk heap's name, or (@any_heap) any heap's
+ * device name. 0, or print why not and return the usage exit code.
+ */
+int heapctl_name_arg(const char *name, bool any_heap);
 /* CMA area names: 1 to 63 printable characters without white space. */
 bool heapctl_valid_area(const char *name);
 

@@ -12,34 +12,42 @@
 
 #include "heapctl.h"
 
+/*
+ * The unit letter and the "i" of a suffix may be in either case; its
+ * "B", if given, only in upper case: "b" stands for bits.
+ */
 int heapctl_parse_size(const char *s, uint64_t *bytes)
 {
 	static const char units[] = "KMGT";
-	const char *unit;
-	unsigned long long v;
+	const char *unit, *end;
 	unsigned int shift = 0;
-	char *end;
+	uint64_t v;
+	char num[32];
+	size_t n = strspn(s, "0123456789");
+	int err;
 
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -ERANGE;
+	if (!n || n >= sizeof(num))
+		return n ? -ERANGE : -EINVAL;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	err = heapctl_parse_uint(num, UINT64_MAX, &v);
+	if (err)
+		return err;
+	end = s + n;
 	unit = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
 	if (unit) {
 		shift = 10 * (unit - units + 1);
 		end++;
+		if (tolower((unsigned char)*end) == 'i' && end[1] == 'B')
+			end++;
 	}
-	if (*end == 'i' && shift)
-		end++;
-	if ((*end == 'B' || *end == 'b') && shift)
+	if (*end == 'B')
 		end++;
 	if (*end)
 		return -EINVAL;
-	if (shift && v > (UINT64_MAX >> shift))
+	if (v > (UINT64_MAX >> shift))
 		return -ERANGE;
-	*bytes = (uint64_t)v << shift;
+	*bytes = v << shift;
 	return 0;
 }
 
@@ -58,21 +66,33 @@ void heapctl_format_size(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%" PRIu64 " %ciB", bytes, units[i]);
 }
 
-int heapctl_parse_order(const char *s, unsigned int *order)
+int heapctl_parse_uint(const char *s, uint64_t max, uint64_t *val)
 {
-	unsigned long v;
+	unsigned long long v;
+	const char *p;
 	char *end;
 
-	if (!isdigit((unsigned char)*s))
+	if (!*s)
 		return -EINVAL;
+	for (p = s; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
 	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (errno || v > HEAPCTL_MAX_ORDER)
+	v = strtoull(s, &end, 10);
+	if (errno || v > max)
 		return -ERANGE;
-	*order = v;
+	*val = v;
 	return 0;
+}
+
+int heapctl_parse_order(const char *s, unsigned int *order)
+{
+	uint64_t v;
+	int err = heapctl_parse_uint(s, HEAPCTL_MAX_ORDER, &v);
+
+	if (!err)
+		*order = v;
+	return err;
 }
 
 uint64_t heapctl_page_size(void)
@@ -106,6 +126,20 @@ bool heapctl_valid_name(const char *name)
 		return false;
 	for (p = name; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return false;
+	return true;
+}
+
+bool heapctl_valid_device_name(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!len || len > HEAPCTL_DEVICE_NAME_MAX || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (p = name; *p; p++)
+		if (!isgraph((unsigned char)*p) || *p == '/')
 			return false;
 	return true;
 }

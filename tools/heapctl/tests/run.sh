@@ -92,7 +92,15 @@ matches() {
 _t() {
 	bin=$1 desc=$2 want_rc=$3 want_re=$4
 	shift 4
-	out=$("$bin" --root "$ROOT" "$@" 2>&1)
+	traw "$desc" "$want_rc" "$want_re" "$bin" --root "$ROOT" "$@"
+}
+
+# traw DESC WANT_RC WANT_OUTPUT_REGEX COMMAND...: the same for any command
+# line.
+traw() {
+	desc=$1 want_rc=$2 want_re=$3
+	shift 3
+	out=$("$@" 2>&1)
 	rc=$?
 	if [ "$rc" -ne "$want_rc" ]; then
 		not_ok "$desc: exit $rc, want $want_rc: $out"
@@ -213,9 +221,17 @@ t "--help succeeds" 0 "usage: heapctl" --help
 t "--help lists every command" 0 \
 	"~  list .*~  show .*~  create .*~  enable .*~  disable .*~  destroy .*~  areas .*~  numa .*~  alloc .*~  save .*~  restore " --help
 t "an unknown command is a usage error" 2 "unknown command 'frob'" frob
-t "an unknown global option is a usage error" 2 "usage" --frob
-out=$("$HEAPCTL" --root 2>&1); rc=$?
-if [ $rc -eq 2 ]; then ok "--root needs a directory"; else not_ok "--root alone: exit $rc"; fi
+t "an unknown global option is named" 2 "^~heapctl: unknown option '--frob'~Run 'heapctl --help'" --frob
+t "... and an unknown short one" 2 "^heapctl: unknown option '-x'$" -x
+traw "--root alone says it needs a directory" 2 "^~heapctl: option '--root' needs an argument~" \
+	"$HEAPCTL" --root
+traw "... and so does -r" 2 "^~heapctl: option '-r' needs an argument~" "$HEAPCTL" -r
+traw "--root= with no directory is refused" 2 "--root takes a directory" "$HEAPCTL" --root= list
+t "--version prints the version" 0 "^~heapctl [0-9]+\\.[0-9]+~$" --version
+t "... and -V" 0 "^~heapctl [0-9]+\\.[0-9]+~$" -V
+t "--version takes no argument" 2 "option '--version' takes no argument" --version=2
+t "a global option after the command is the command's" 2 "usage: heapctl list" list --version
+traw "-r DIR works" 0 "^no heaps$" "$HEAPCTL" -r "$ROOT" list
 for c in list show create enable disable destroy areas numa alloc save restore; do
 	t "$c --help describes $c" 0 "usage: heapctl $c" "$c" --help
 done
@@ -234,6 +250,16 @@ else
 	not_ok "--root=DIR works: $out"
 fi
 
+# Output that cannot be written is a failure, in every command.
+if [ -w /dev/full ]; then
+	for args in "list" "list -j" "show video64k" "show -j video64k" "areas" \
+		    "areas -j" "numa" "numa -j" "save" "--help" "--version" "list --help"; do
+		# shellcheck disable=SC2086
+		traw "$args to a full disk fails" 1 "^heapctl: cannot write the output: No space left on device$" \
+			sh -c "\"\$0\" --root \"$ROOT\" $args >/dev/full" "$HEAPCTL"
+	done
+fi
+
 # ---- alloc (parsing; allocation itself is tested in the VM) ----
 t "alloc needs a size" 2 "usage: heapctl alloc" alloc video64k
 t "alloc refuses size 0" 2 "positive size" alloc video64k 0
@@ -247,6 +273,27 @@ t "alloc refuses --hold x" 2 "--hold takes seconds" alloc video64k 1M --hold x
 t "alloc refuses a third argument" 2 "usage: heapctl alloc" alloc video64k 1M 2M
 t "alloc names the missing device" 1 \
 	"/dev/dma_heap/nosuch: No such file or directory: no such heap device" alloc nosuch 1M
+t "alloc refuses --hold above 2^32 - 1" 2 "--hold takes seconds, 0 to 4294967295" \
+	alloc video64k 1M --hold 4294967296
+t "alloc refuses --hold 2^64, which strtoul saturates" 2 "--hold takes seconds" \
+	alloc video64k 1M --hold 18446744073709551616
+t "alloc refuses --count with a space" 2 "--count" alloc video64k 1M --count " 5"
+t "alloc refuses --count +5" 2 "--count" alloc video64k 1M --count +5
+# NAME is checked as in every command, and must stay in /dev/dma_heap.
+for bad in "" "." ".." "../x" "a/b" "a b" "$(printf 'a\tb')"; do
+	t "alloc refuses the name '$bad'" 2 "is not a heap name" alloc "$bad" 1M
+done
+t "alloc refuses a name of 256 characters" 2 "is not a heap name" \
+	alloc "$(printf '%0256d' 0)" 1M
+t "alloc takes other heaps' names: linux,cma" 1 \
+	"/dev/dma_heap/linux,cma: No such file or directory" alloc linux,cma 1M
+mkfifo "$ROOT/dev/dma_heap/fifo"
+traw "alloc does not block on a FIFO, it refuses it" 1 \
+	"/dev/dma_heap/fifo: not a character device" timeout 10 "$HEAPCTL" --root "$ROOT" alloc fifo 1M
+: >"$ROOT/dev/dma_heap/plain"
+t "alloc refuses a regular file" 1 "/dev/dma_heap/plain: not a character device" alloc plain 1M
+mkdir "$ROOT/dev/dma_heap/dir"
+t "alloc refuses a directory" 1 "/dev/dma_heap/dir: not a character device" alloc dir 1M
 
 # ---- list ----
 fresh_tree
@@ -426,8 +473,11 @@ huge/max_bytes=25165824
 huge/numa_policy=interleave
 huge/enable=1"
 # Sizes as --max takes them: SIZE BYTES.
-for sz in "0 0" "4096 4096" "64K 65536" "64KiB 65536" "64kb 65536" "24M 25165824" \
-	"1G 1073741824" "1T 1099511627776" "16383T 18013298997854208"; do
+# The unit and its "i" in either case, a "B" only in upper case.
+for sz in "0 0" "4096 4096" "4096B 4096" "64K 65536" "64k 65536" "64KiB 65536" \
+	"64kiB 65536" "64KIB 65536" "64KB 65536" "64kB 65536" "24M 25165824" \
+	"1G 1073741824" "1T 1099511627776" "16383T 18013298997854208" \
+	"18446744073709551615 18446744073709551615" "0064K 65536"; do
 	# shellcheck disable=SC2086 # split "SIZE BYTES"
 	set -- $sz
 	rm -rf "$CFS/sized"
@@ -435,7 +485,8 @@ for sz in "0 0" "4096 4096" "64K 65536" "64KiB 65536" "64kb 65536" "24M 25165824
 	tf "--max $1 is $2 bytes" 0 "^created sized" create sized --area reserved --order 0 --max "$1"
 	logged "... and writes max_bytes $2" "sized/max_bytes=$2"
 done
-for sz in 1.5M 12Q M -1 "" 17179869184T; do
+for sz in 1.5M 12Q M -1 "" 17179869184T 16777216T 18446744073709551616 64Kb 64kib \
+	64b 64Ki 64KiBB " 64K" "64K " +64K 0x40K 64KK; do
 	t "--max refuses '$sz'" 2 "--max takes a size" create sized2 --area reserved --order 0 --max "$sz"
 done
 t "a 63-character name is fine" 1 "chunk_order: No such file" create "${long%0}" --area reserved --order 0
