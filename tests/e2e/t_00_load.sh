@@ -4,9 +4,26 @@
 # do_init_module(): the loader's own are hundreds): the load fails
 # cleanly and leaves nothing behind, or it recovers.
 
+# init_sites_missed: the sites of the init functions (site_ops: insmod)
+# that no failure has been attributed to yet.
+init_sites_missed() {
+	while read -r _s _callee; do
+		[ "$(site_ops "$_s")" = insmod ] && ! grep -qx "# fault-site $_s" /tmp/sites.hit &&
+			echo "$_s"
+	done </tests/fault-sites.txt
+}
+
 if has_faults; then
+	: >>/tmp/sites.hit
 	faults_on
-	sweep "insmod" -s do_init_module insmod /lib/modules/chunk_heap.ko
+	# The n-th allocation is not always the same one: the kernel's own
+	# debug pools refill now and then, in the loading task. A sweep
+	# that missed a site of init is repeated, twice at most.
+	for _try in 1 2 3; do
+		sweep "insmod" -s do_init_module insmod /lib/modules/chunk_heap.ko
+		[ -z "$(init_sites_missed)" ] && break
+		echo "# sweep $_try missed:" $(init_sites_missed)
+	done
 	faults_off
 	check "... and the module is not left loaded" sh -c "! grep -q '^chunk_heap ' /proc/modules"
 	check "... nor its configfs root" test ! -e "$CFS"
