@@ -3,20 +3,67 @@
  * heapctl save and restore: the heap configuration as JSON, in the style
  * of nvmetcli:
  *
- *	{"heaps": [{"name": ..., "cma_area": ..., "chunk_order": ...,
+ *	{"version": 1,
+ *	 "heaps": [{"name": ..., "cma_area": ..., "chunk_order": ...,
  *		    "max_bytes": ..., "numa_policy": ..., "enabled": ...}],
  *	 "numa_policy": ...}
  *
- * A key that is absent or null is left as it is by restore.
+ * save writes every key, or nothing if an attribute could not be read. A key that is absent or null is left
+ * as it is by restore.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "heapctl.h"
+
+/* The "version" key of what save writes; restore takes files without it. */
+#define SAVE_VERSION	1
+
+/*
+ * Write @text to @file atomically: a temporary file of mode 0600 in the
+ * same directory, flushed to disk, then renamed over @file. Either the
+ * old file or the whole new one is there, whatever happens.
+ */
+static int write_atomic(const char *file, const char *text)
+{
+	char tmp[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+	int fd, err = 0;
+	size_t len = strlen(text);
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%.*s.heapctl-XXXXXX",
+		     slash ? (int)(slash - file + 1) : 0, file) >= (int)sizeof(tmp))
+		return heapctl_fail(file, ENAMETOOLONG, NULL);
+	fd = mkstemp(tmp);	/* mode 0600 */
+	if (fd < 0)
+		return heapctl_fail(file, errno, heapctl_hint(NULL, "", errno, false));
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = errno;
+		close(fd);
+	} else if (fwrite(text, 1, len, f) != len || fputc('\n', f) == EOF ||
+		   fflush(f) || fsync(fd)) {
+		err = errno ? errno : EIO;
+		fclose(f);
+	} else if (fclose(f)) {
+		err = errno;
+	} else if (rename(tmp, file)) {
+		err = errno;
+	}
+	if (err) {
+		unlink(tmp);
+		return heapctl_failf("%s: %s: nothing written", file, strerror(err));
+	}
+	return 0;
+}
 
 int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
@@ -24,7 +71,6 @@ int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 	const char *file = NULL;
 	char **names, word[32];
 	int ret, i, err;
-	FILE *f = stdout;
 
 	ret = heapctl_simple_args(cmd, argc, argv, NULL, 0, 1);
 	if (ret >= 0)
@@ -35,6 +81,7 @@ int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 		return EXIT_FAIL;
 
 	obj = json_object_new_object();
+	json_object_object_add(obj, "version", json_object_new_int(SAVE_VERSION));
 	heaps = json_object_new_array();
 	for (i = 0; names[i]; i++)
 		json_object_array_add(heaps, heap_to_json(names[i], HEAP_SAVE));
@@ -42,23 +89,26 @@ int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 	json_object_object_add(obj, "heaps", heaps);
 	err = heapctl_global_policy(word, sizeof(word), NULL);
 	if (err && err != -ENOENT)
-		heapctl_warn(SYSFS_DIR "/numa_policy", -err, NULL);
+		heapctl_warn(SYSFS_DIR "/numa_policy", -err,
+			     heapctl_hint(NULL, "numa_policy", -err, false));
 	json_object_object_add(obj, "numa_policy", err ? NULL : json_object_new_string(word));
 
-	if (file) {
-		f = fopen(file, "w");
-		if (!f) {
-			json_object_put(obj);
-			return heapctl_fail(file, errno, NULL);
-		}
+	/*
+	 * An attribute that could not be read (not one that is unset, or
+	 * that the module does not have: those are null) would restore as
+	 * "keep": a configuration saved in part is not saved at all.
+	 */
+	if (heapctl_status()) {
+		json_object_put(obj);
+		return heapctl_failf("%s: not everything could be read: nothing written",
+				     file ? file : "standard output");
 	}
-	fprintf(f, "%s\n", heapctl_json_text(obj));
+	if (file)
+		ret = write_atomic(file, heapctl_json_text(obj));
+	else
+		ret = puts(heapctl_json_text(obj)) == EOF ? EXIT_FAIL : EXIT_OK;
 	json_object_put(obj);
-	if (file && fclose(f))
-		return heapctl_fail(file, errno, NULL);
-	if (!file && fflush(stdout))
-		return heapctl_fail("stdout", errno, NULL);
-	return heapctl_status();
+	return ret;
 }
 
 /* ---- restore ---- */
@@ -90,7 +140,7 @@ static char *read_all(FILE *f, size_t *len)
 	} while (!feof(f) && !ferror(f));
 	if (ferror(f)) {
 		free(buf);
-		errno = EIO;
+		errno = errno ? errno : EIO;
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -98,22 +148,86 @@ static char *read_all(FILE *f, size_t *len)
 	return buf;
 }
 
+/*
+ * What json-c accepts even in strict mode and JSON is not: single-quoted
+ * strings, NaN and Infinity, and integers that it saturates (above
+ * 2^64 - 1, below -2^63) instead of refusing. NULL if none of these, or
+ * what was found. The rest (trailing commas, comments, leading zeros,
+ * anything after the value) the strict tokener refuses.
+ */
+static const char *json_lint(const char *buf, size_t len)
+{
+	static char why[80];
+	bool in_str = false;
+	const char *limit;
+	size_t i, n;
+
+	for (i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+		} else if (c == '\'') {
+			snprintf(why, sizeof(why), "a single quote at byte %zu", i);
+			return why;
+		} else if (isalpha((unsigned char)c)) {
+			n = strspn(buf + i, "abcdefghijklmnopqrstuvwxyz"
+					    "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+			if (strncmp(buf + i, "true", n) && strncmp(buf + i, "false", n) &&
+			    strncmp(buf + i, "null", n)) {
+				snprintf(why, sizeof(why), "\"%.*s\" at byte %zu",
+					 (int)(n < 16 ? n : 16), buf + i, i);
+				return why;
+			}
+			i += n - 1;
+		} else if (c == '-' || isdigit((unsigned char)c)) {
+			i += c == '-';
+			n = strspn(buf + i, "0123456789");
+			limit = c == '-' ? "9223372036854775808" : "18446744073709551615";
+			if (!(buf[i + n] && strchr(".eE", buf[i + n])) &&
+			    (n > strlen(limit) ||
+			     (n == strlen(limit) && strncmp(buf + i, limit, n) > 0))) {
+				snprintf(why, sizeof(why),
+					 "a number out of range at byte %zu", i - (c == '-'));
+				return why;
+			}
+			i += n ? n - 1 : 0;
+		}
+	}
+	return NULL;
+}
+
 static struct json_object *parse_file(const char *file)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
 	enum json_tokener_error jerr;
+	const char *lint;
 	FILE *f = stdin;
+	struct stat st;
 	size_t len;
 	char *buf;
 
 	if (strcmp(file, "-")) {
-		f = fopen(file, "r");
+		f = fopen(file, "re");
 		if (!f) {
-			heapctl_fail(file, errno, NULL);
+			heapctl_fail(file, errno, heapctl_hint(NULL, "", errno, false));
+			return NULL;
+		}
+		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			fclose(f);
+			heapctl_fail(file, EISDIR, "restore takes a file");
 			return NULL;
 		}
 	}
+	errno = 0;
 	buf = read_all(f, &len);
 	if (f != stdin)
 		fclose(f);
@@ -121,7 +235,19 @@ static struct json_object *parse_file(const char *file)
 		heapctl_fail(file, errno, NULL);
 		return NULL;
 	}
+	lint = json_lint(buf, len);
+	if (lint) {
+		heapctl_failf("%s: not valid JSON: %s", file, lint);
+		free(buf);
+		return NULL;
+	}
 	tok = json_tokener_new();
+	if (!tok) {
+		free(buf);
+		heapctl_fail("heapctl", ENOMEM, NULL);
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	obj = json_tokener_parse_ex(tok, buf, len);
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue)
@@ -140,6 +266,20 @@ static struct json_object *parse_file(const char *file)
 	return obj;
 }
 
+/*
+ * The string @val, or NULL if it is not one, or has a NUL inside: a name
+ * "a\u0000b" must not be taken as "a".
+ */
+static const char *json_str(struct json_object *val)
+{
+	const char *s;
+
+	if (!json_object_is_type(val, json_type_string))
+		return NULL;
+	s = json_object_get_string(val);
+	return strlen(s) == (size_t)json_object_get_string_len(val) ? s : NULL;
+}
+
 /* Check one key of a saved heap and put it in @h->cfg; 0 or an error text. */
 static const char *check_key(struct saved_heap *h, const char *key, struct json_object *val)
 {
@@ -151,8 +291,8 @@ static const char *check_key(struct saved_heap *h, const char *key, struct json_
 	if (!val)
 		return NULL;	/* null: keep */
 	if (!strcmp(key, "cma_area")) {
-		s = json_object_get_string(val);
-		if (!json_object_is_type(val, json_type_string) || !heapctl_valid_area(s))
+		s = json_str(val);
+		if (!s || !heapctl_valid_area(s))
 			return "cma_area must be a CMA area name";
 		h->cfg.cma_area = s;
 	} else if (!strcmp(key, "chunk_order")) {
@@ -167,9 +307,8 @@ static const char *check_key(struct saved_heap *h, const char *key, struct json_
 		h->cfg.has_max = true;
 		h->cfg.max_bytes = json_object_get_uint64(val);
 	} else if (!strcmp(key, "numa_policy")) {
-		s = json_object_get_string(val);
-		if (!json_object_is_type(val, json_type_string) ||
-		    !heapctl_valid_policy(heapctl_heap_policies, s))
+		s = json_str(val);
+		if (!s || !heapctl_valid_policy(heapctl_heap_policies, s))
 			return "numa_policy must be default, off, local, bind or interleave";
 		h->cfg.numa_policy = s;
 	} else if (!strcmp(key, "enabled")) {
@@ -195,12 +334,18 @@ static int check_file(const char *file, struct json_object *obj, struct saved_he
 		return heapctl_failf("%s: not a JSON object", file);
 	*policy = NULL;
 	json_object_object_foreach(obj, key, tval) {
-		if (!strcmp(key, "heaps") && json_object_is_type(tval, json_type_array)) {
+		if (!strcmp(key, "version")) {
+			if (!json_object_is_type(tval, json_type_int) ||
+			    json_object_get_int64(tval) != SAVE_VERSION)
+				return heapctl_failf("%s: version must be %d: this file is from another heapctl",
+						     file, SAVE_VERSION);
+		} else if (!strcmp(key, "heaps") && json_object_is_type(tval, json_type_array)) {
 			heaps = tval;
 		} else if (!strcmp(key, "numa_policy") &&
-			   (!tval || heapctl_valid_policy(heapctl_global_policies,
-							  json_object_get_string(tval)))) {
-			*policy = tval ? json_object_get_string(tval) : NULL;
+			   (!tval || (json_str(tval) &&
+				      heapctl_valid_policy(heapctl_global_policies,
+							   json_str(tval))))) {
+			*policy = tval ? json_str(tval) : NULL;
 		} else if (!strcmp(key, "heaps") || !strcmp(key, "numa_policy")) {
 			return heapctl_failf("%s: %s must be %s", file, key,
 					     !strcmp(key, "heaps") ? "an array" :
@@ -222,9 +367,8 @@ static int check_file(const char *file, struct json_object *obj, struct saved_he
 			err = "not an object";
 			goto bad;
 		}
-		if (!json_object_object_get_ex(h->obj, "name", &val) ||
-		    !json_object_is_type(val, json_type_string) ||
-		    !heapctl_valid_name(json_object_get_string(val))) {
+		if (!json_object_object_get_ex(h->obj, "name", &val) || !json_str(val) ||
+		    !heapctl_valid_name(json_str(val))) {
 			err = "name must be a heap name: 1 to 63 characters from [A-Za-z0-9._-]";
 			goto bad;
 		}
@@ -296,7 +440,7 @@ static bool heap_differs(const struct saved_heap *h, char *buf, size_t size)
 	return buf[0];
 }
 
-static int restore_policy(const char *policy)
+static int restore_policy(const char *policy, bool dry_run)
 {
 	char word[32];
 
@@ -306,16 +450,35 @@ static int restore_policy(const char *policy)
 		printf("numa_policy: unchanged (%s)\n", policy);
 		return 0;
 	}
-	if (heapctl_set_global_policy(policy))
+	if (!dry_run && heapctl_set_global_policy(policy))
 		return EXIT_FAIL;
-	printf("numa_policy: set to %s\n", policy);
+	printf("numa_policy: %s %s\n", dry_run ? "would be set to" : "set to", policy);
 	return 0;
+}
+
+/*
+ * After a failure part-way: which heaps were applied, which was not, and
+ * which were not tried, on standard error.
+ */
+static void restore_summary(const struct saved_heap *heaps, size_t n, size_t failed)
+{
+	size_t i;
+
+	fputs("heapctl: restore stopped:", stderr);
+	for (i = 0; i < failed; i++)
+		fprintf(stderr, "%s %s", i ? "," : " applied:", heaps[i].name);
+	if (failed < n)
+		fprintf(stderr, "%s failed: %s", failed ? ";" : "", heaps[failed].name);
+	for (i = failed + 1; i < n; i++)
+		fprintf(stderr, "%s %s", i == failed + 1 ? "; not tried:" : ",", heaps[i].name);
+	fputc('\n', stderr);
 }
 
 int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -323,14 +486,17 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 	struct json_object *obj;
 	const char *file, *policy = NULL;
 	char diff[512], path[PATH_MAX];
-	bool force = false, refused = false;
+	bool force = false, refused = false, dry_run = false;
 	size_t i, n = 0;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "fnh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			force = true;
+			break;
+		case 'n':
+			dry_run = true;
 			break;
 		case 'h':
 			heapctl_cmd_usage(cmd, stdout, true);
@@ -365,21 +531,31 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 			refused = true;
 		}
 	}
-	ret = refused ? EXIT_FAIL : restore_policy(policy);
+	if (refused) {
+		fputs("heapctl: nothing was changed\n", stderr);
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	ret = restore_policy(policy, dry_run);
 	for (i = 0; i < n && !ret; i++) {
 		struct saved_heap *h = &heaps[i];
+		const char *verb;
 
 		if (!h->cur) {
-			ret = heap_create(h->name, &h->cfg);
+			verb = dry_run ? "would be created" : "created";
+			ret = dry_run ? 0 : heap_create(h->name, &h->cfg);
 			if (!ret)
-				printf("%s: created\n", h->name);
+				printf("%s: %s\n", h->name, verb);
 		} else if (!heap_differs(h, diff, sizeof(diff))) {
 			printf("%s: unchanged\n", h->name);
 		} else {
-			ret = heap_apply(h->name, &h->cfg, h->cur);
+			verb = dry_run ? "would be rewritten" : "rewritten";
+			ret = dry_run ? 0 : heap_apply(h->name, &h->cfg, h->cur);
 			if (!ret)
-				printf("%s: rewritten (%s)\n", h->name, diff);
+				printf("%s: %s (%s)\n", h->name, verb, diff);
 		}
+		if (ret)
+			restore_summary(heaps, n, i);
 	}
 	if (!ret)
 		ret = heapctl_status();

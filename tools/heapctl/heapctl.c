@@ -70,15 +70,18 @@ static const struct heapctl_cmd commands[] = {
 	  "  -v, --verify           check that each buffer is zeroed and works\n" },
 	{ "save", cmd_save, "[FILE]", "save the heap configuration as JSON",
 	  "Write the configuration of every heap, and the global NUMA policy, as\n"
-	  "JSON to FILE, or to standard output if FILE is absent or \"-\".\n" },
-	{ "restore", cmd_restore, "[--force] FILE", "restore a saved configuration",
+	  "JSON to FILE, or to standard output if FILE is absent or \"-\". FILE is\n"
+	  "replaced atomically, with mode 0600. If anything cannot be read,\n"
+	  "nothing is written.\n" },
+	{ "restore", cmd_restore, "[--force] [--dry-run] FILE", "restore a saved configuration",
 	  "Make the heaps FILE describes (\"-\": standard input) and set the global\n"
 	  "NUMA policy. A heap that exists with the same settings is left alone.\n"
 	  "One that exists with other settings is refused, and nothing is\n"
 	  "changed, unless --force is given: then it is disabled if its area or\n"
 	  "order change, rewritten, and enabled again as saved. Heaps that FILE\n"
 	  "does not name are left alone.\n\n"
-	  "  -f, --force   rewrite existing heaps whose settings differ\n" },
+	  "  -f, --force     rewrite existing heaps whose settings differ\n"
+	  "  -n, --dry-run   check FILE and say what would change, change nothing\n" },
 };
 
 /* ---- errors ---- */
@@ -144,8 +147,8 @@ static const char *find_hint(const struct heapctl_hint *t, const char *attr, int
 const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,
 			 int err, bool at_open)
 {
-	const char *hint = at_open ? find_hint(open_hints, attr, err)
-				   : find_hint(table, attr, err);
+	const char *hint = at_open ? find_hint(open_hints, attr, err) :
+			   table ? find_hint(table, attr, err) : NULL;
 
 	return hint ? hint : find_hint(generic_hints, attr, err);
 }

@@ -85,8 +85,9 @@ struct heapctl_hint {
 };
 
 /*
- * The hint for a failed write of @attr: from @table if the kernel refused
- * the value, else (or if @table has none) a generic one; NULL if none.
+ * The hint for a failed write of @attr: from @table (may be NULL) if the
+ * kernel refused the value, else (or if @table has none) a generic one;
+ * NULL if none.
  * @at_open: the file could not even be opened.
  */
 const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,

@@ -676,6 +676,38 @@ check "save FILE and save give the same JSON" cmp "$TMP/saved.json" "$TMP/stdout
 t "save names a file it cannot write" 1 "$TMP/nodir/x.json: No such file or directory" \
 	save "$TMP/nodir/x.json"
 t "save takes one file" 2 "usage: heapctl save" save a b
+tj "save writes a schema version" '.version == 1' save
+# Atomic: a temporary file of mode 0600 beside FILE, renamed over it.
+echo '{"keep": 1}' >"$TMP/good.json"
+chmod 644 "$TMP/good.json"
+t "save over a file replaces it" 0 "" save "$TMP/good.json"
+check "... with the new configuration" grep -q '"video64k"' "$TMP/good.json"
+mode=$(stat -c %a "$TMP/good.json")
+if [ "$mode" = 600 ]; then ok "... of mode 0600"; else not_ok "... of mode 0600: $mode"; fi
+check "... and leaves no temporary file" sh -c "! ls -a '$TMP' | grep -q heapctl-"
+# Anything that cannot be read: nothing is written, the old file stays.
+echo '{"keep": 1}' >"$TMP/good.json"
+# (A directory where the attribute should be: as root, a mode of 000
+# would not stop the read.)
+mv "$CFS/big/max_bytes" "$TMP/max_bytes"
+mkdir "$CFS/big/max_bytes"
+t "save refuses when an attribute cannot be read" 1 \
+	"big/max_bytes: Is a directory~.*not everything could be read: nothing written" \
+	save "$TMP/good.json"
+check "... and keeps the file as it was" grep -qx '{"keep": 1}' "$TMP/good.json"
+t "... and to stdout writes nothing either" 1 "nothing written" save
+also "... not even a part" "^[^{]*$"
+rmdir "$CFS/big/max_bytes"
+mv "$TMP/max_bytes" "$CFS/big/max_bytes"
+chmod 555 "$TMP"
+if ! : 2>/dev/null >"$TMP/probe"; then
+	t "save into a directory it cannot write fails" 1 "good.json: Permission denied: run heapctl as root" \
+		save "$TMP/good.json"
+	check "... and keeps the file as it was" grep -qx '{"keep": 1}' "$TMP/good.json"
+fi
+chmod 755 "$TMP"
+t "save to a directory fails, and writes nothing" 1 "$TMP: .*nothing written" save "$TMP"
+check "... and leaves no temporary file" sh -c "! ls -a '$TMP' | grep -q heapctl-"
 rm "$SYS/numa_policy"
 tj "save without the global policy file gives null" '.numa_policy == null' save
 rm -rf "$CFS"
@@ -716,6 +748,34 @@ echo '{"heaps": [{"name": "a", "numa_policy": "near"}]}' >"$J"
 t "restore refuses a bad heap policy" 1 "numa_policy must be default, off" restore "$J"
 echo '{"heaps": [{"name": "a", "size": 1}]}' >"$J"
 t "restore refuses an unknown heap key" 1 "\\(a\\): size: unknown key" restore "$J"
+# Strict JSON: what json-c would take, or saturate, is refused too.
+for bad in "{'heaps': []}" '{"heaps": [],}' '{"heaps": [1,]}' '/* c */ {"heaps": []}' \
+	'{"heaps": [], "version": NaN}' '{"heaps": [], "version": 01}' \
+	'{"heaps": [{"name": "a", "max_bytes": 18446744073709551616}]}' \
+	'{"heaps": [{"name": "a", "max_bytes": 99999999999999999999999}]}' \
+	'{"heaps": [{"name": "a", "chunk_order": -9223372036854775809}]}' \
+	'{"heaps": [{"name": "a", "max_bytes": 184467440737095516150}]}'; do
+	printf '%s\n' "$bad" >"$J"
+	t "restore refuses $bad" 1 "r.json: not valid JSON" restore "$J"
+done
+echo '{"heaps": [{"name": "a", "max_bytes": 18446744073709551615}], "version": 1}' >"$J"
+t "restore --dry-run takes 2^64 - 1" 0 "^a: would be created$" restore --dry-run "$J"
+echo '{"heaps": [{"name": "a", "max_bytes": 1.5}]}' >"$J"
+t "restore refuses a fraction" 1 "max_bytes must be a number of bytes" restore "$J"
+echo '{"heaps": [], "version": 2}' >"$J"
+t "restore refuses another schema version" 1 "version must be 1" restore "$J"
+echo '{"heaps": [], "version": "1"}' >"$J"
+t "... and a version that is not a number" 1 "version must be 1" restore "$J"
+# Strings by their length: an embedded NUL is not the end of the string.
+printf '%s\n' '{"heaps": [{"name": "a\u0000b"}]}' >"$J"
+t "restore refuses a name with a NUL inside" 1 "heaps\\[0\\]: name must be a heap name" restore "$J"
+printf '%s\n' '{"heaps": [{"name": "a", "cma_area": "reserved\u0000x"}]}' >"$J"
+t "... and a CMA area with one" 1 "cma_area must be a CMA area name" restore "$J"
+printf '%s\n' '{"heaps": [{"name": "a", "numa_policy": "off\u0000x"}]}' >"$J"
+t "... and a heap policy with one" 1 "numa_policy must be default" restore "$J"
+printf '%s\n' '{"heaps": [], "numa_policy": "off\u0000x"}' >"$J"
+t "... and a global policy with one" 1 "numa_policy must be off, local" restore "$J"
+t "restore names a directory as one" 1 "$TMP: Is a directory: restore takes a file" restore "$TMP"
 t "restore changed nothing on bad files" 0 "^no heaps$" list
 log_is "... and wrote nothing" ""
 
@@ -785,6 +845,11 @@ echo "off [local] bind interleave" >"$SYS/numa_policy"
 rm -rf "${CFS:?}"/*
 echo "[off] local bind interleave" >"$SYS/numa_policy"
 : >"$LOG"
+tf "restore --dry-run says what it would do" 0 \
+	"~numa_policy: would be set to local~big: would be created~video64k: would be created~$" \
+	restore --dry-run "$J"
+log_is "... and writes nothing" ""
+check "... nor makes a heap" test ! -e "$CFS/big"
 tf "restore creates the saved heaps" 0 "~big: created~video64k: created~$" restore "$J"
 also "... and sets the global policy" "^numa_policy: set to local$"
 tf "restoring again changes nothing" 0 "~numa_policy: unchanged \\(local\\)~big: unchanged~" \
@@ -804,6 +869,8 @@ t "restore with the real program on a fake tree fails on the first write" 1 \
 check "... and leaves no half-made heap" test ! -e "$CFS/big"
 inject video64k/enable:EEXIST "restore stops at the first failure" 1 \
 	"video64k/enable: File exists: another dma-heap already has this name" restore "$J"
+also "... and says what was and was not applied" \
+	"restore stopped: applied: big; failed: video64k$"
 check "... removing the heap it was making" test ! -e "$CFS/video64k"
 check "... and keeping the heaps it made" test -d "$CFS/big"
 rm -rf "$CFS"
