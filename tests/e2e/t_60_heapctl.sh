@@ -404,6 +404,7 @@ rc=1" hc_run heapctl alloc nosuch 64K
 
 # --- save and restore -------------------------------------------------------
 saved='{
+  "version": 1,
   "heaps": [
     {
       "name": "hccam",
@@ -486,11 +487,13 @@ expect "heapctl numa off, to see that a refused restore sets nothing" "rc=0" \
 before=$(heapctl save)
 expect "heapctl restore over a heap with another order is refused" \
 	"E: heapctl: heap hcvid exists with other settings (chunk_order is 4, saved 5); use --force to rewrite it
+E: heapctl: nothing was changed
 rc=1" hc_run heapctl restore /tmp/hc5.json
 expect "... and changes nothing, not even the global policy" "$before" heapctl save
 expect "heapctl restore over two differing heaps names both" \
 	"E: heapctl: heap hccam exists with other settings (max_bytes is 0, saved 4194304); use --force to rewrite it
 E: heapctl: heap hcvid exists with other settings (chunk_order is 4, saved 5); use --force to rewrite it
+E: heapctl: nothing was changed
 rc=1" hc_run heapctl restore /tmp/hc5m.json
 expect "... and changes nothing" "$before" heapctl save
 # heapctl has no command that writes chunk_order or cma_area on an enabled
@@ -558,6 +561,7 @@ EOF
 expect "heapctl restore --force to an unknown area fails at cma_area" \
 	"E: heapctl: $CFS/hcmove/cma_area: No such file or directory: no CMA area has that name (see heapctl areas)
 E: heapctl: hcmove is left disabled
+E: heapctl: restore stopped: failed: hcmove
 rc=1" hc_run heapctl restore --force /tmp/hcmove.json
 expect "... hcmove is disabled, its settings unchanged" \
 	"reserved 15 134217728 0 [default] off local bind interleave 0 " hc_attrs "$CFS/hcmove"
@@ -572,6 +576,7 @@ expect "heapctl restore of a new heap on an unknown area stops there" \
 	"hcok: created
 E: heapctl: $CFS/hcnew/cma_area: No such file or directory: no CMA area has that name (see heapctl areas)
 E: heapctl: removed the half-made heap hcnew
+E: heapctl: restore stopped: applied: hcok; failed: hcnew
 rc=1" hc_run heapctl restore /tmp/hcnew.json
 check "... hcok, before it, is made" test -d "$CFS/hcok"
 check "... hcnew is not" test ! -e "$CFS/hcnew"
