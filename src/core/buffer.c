@@ -227,7 +227,7 @@ static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct page *batch[CHUNK_MMAP_BATCH];
 	unsigned long skip = vma->vm_pgoff;
 	unsigned long addr = vma->vm_start;
-	unsigned long j, n, pages;
+	unsigned long j, n, pages, end;
 	unsigned int i;
 	int ret;
 
@@ -247,11 +247,12 @@ static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 			skip -= pages;
 			continue;
 		}
-		pages = min(pages, skip + ((vma->vm_end - addr) >> PAGE_SHIFT));
-		for (j = skip; j < pages; j += n) {
+		/* Pages skip..end of the run fall in the VMA. */
+		end = min(pages, skip + ((vma->vm_end - addr) >> PAGE_SHIFT));
+		for (j = skip; j < end; j += n) {
 			unsigned long k, left;
 
-			n = min_t(unsigned long, pages - j, CHUNK_MMAP_BATCH);
+			n = min_t(unsigned long, end - j, CHUNK_MMAP_BATCH);
 			for (k = 0; k < n; k++)
 				batch[k] = nth_page(run->page, j + k);
 			left = n;

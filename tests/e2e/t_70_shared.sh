@@ -73,11 +73,8 @@ busy_fill busy
 _site=$(sed -n 's/ cma_alloc$//p' /tests/fault-sites.txt)
 if has_faults && [ -n "$_site" ]; then
 	faults_on
-	chfail -s "$_site" alloc long $((1 << 20)) >/tmp/site.txt 2>&1
+	sweep "cma_alloc() failing while it migrates pages" -s "$_site" alloc long $((1 << 20))
 	faults_off
-	fault_sites /tmp/site.txt
-	check "cma_alloc() fails while it migrates pages" grep -q ' injected' /tmp/site.txt
-	check "... and each failure is clean" sweep_clean /tmp/site.txt
 fi
 busy_alloc busy long
 expect "cat enable answers during it" 1 cat "$CFS/long/enable"

@@ -19,21 +19,18 @@
 int heapctl_parse_size(const char *s, uint64_t *bytes)
 {
 	static const char units[] = "KMGT";
-	const char *unit, *end;
+	unsigned long long v;
 	unsigned int shift = 0;
-	uint64_t v;
-	char num[32];
-	size_t n = strspn(s, "0123456789");
-	int err;
+	const char *unit;
+	char *end;
 
-	if (!n || n >= sizeof(num))
-		return n ? -ERANGE : -EINVAL;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	err = heapctl_parse_uint(num, UINT64_MAX, &v);
-	if (err)
-		return err;
-	end = s + n;
+	/* A digit first: strtoull() would also take a sign or white space. */
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
 	unit = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
 	if (unit) {
 		shift = 10 * (unit - units + 1);
@@ -47,7 +44,7 @@ int heapctl_parse_size(const char *s, uint64_t *bytes)
 		return -EINVAL;
 	if (v > (UINT64_MAX >> shift))
 		return -ERANGE;
-	*bytes = v << shift;
+	*bytes = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -130,30 +127,28 @@ bool heapctl_valid_name(const char *name)
 	return true;
 }
 
-bool heapctl_valid_device_name(const char *name)
-{
-	size_t len = strlen(name);
-	const char *p;
-
-	if (!len || len > HEAPCTL_DEVICE_NAME_MAX || !strcmp(name, ".") ||
-	    !strcmp(name, ".."))
-		return false;
-	for (p = name; *p; p++)
-		if (!isgraph((unsigned char)*p) || *p == '/')
-			return false;
-	return true;
-}
-
-bool heapctl_valid_area(const char *s)
+/* 1 to @max printable characters, none of them white space. */
+static bool valid_word(const char *s, size_t max)
 {
 	size_t len = strlen(s);
 
-	if (!len || len > HEAPCTL_NAME_MAX)
+	if (!len || len > max)
 		return false;
 	for (; *s; s++)
 		if (!isgraph((unsigned char)*s))
 			return false;
 	return true;
+}
+
+bool heapctl_valid_device_name(const char *name)
+{
+	return valid_word(name, HEAPCTL_DEVICE_NAME_MAX) && !strchr(name, '/') &&
+	       strcmp(name, ".") && strcmp(name, "..");
+}
+
+bool heapctl_valid_area(const char *s)
+{
+	return valid_word(s, HEAPCTL_NAME_MAX);
 }
 
 const char *const heapctl_heap_policies[] = {
