@@ -69,6 +69,18 @@ $(BUILD)/kmod/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c
 $(BUILD)/kmod-san/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c
 	$(call build_kmod,$(BUILD)/kmod-san,$(KDIR_SAN))
 
+# heapctl and its files (PREFIX, DESTDIR), and the module into
+# /lib/modules/<release>/updates of KDIR's kernel (INSTALL_MOD_PATH).
+install:
+	$(MAKE) -C tools/heapctl O=$(BUILD)/heapctl install
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(BUILD)/module INSTALL_MOD_DIR=updates modules_install
+
+# build/deb/: chunk-heap-dkms and heapctl, checked with lintian.
+deb:
+	scripts/deb.sh
+
 deps:
 	scripts/deps.sh
 
@@ -98,5 +110,5 @@ kunit: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module module-san heapctl probes deps kernel kernel-san demo check \
+.PHONY: all module module-san heapctl probes install modules_install deb deps kernel kernel-san demo check \
 	bench kunit clean

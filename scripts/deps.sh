@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev ccache
       qemu-system-x86 busybox-static cpio kmod xz-utils rsync python3
-      linux-source-6.12 libjson-c-dev libdrm-dev jq perl)
+      linux-source-6.12 libjson-c-dev libdrm-dev jq perl
+      dkms lintian bash-completion file mmdebstrap qemu-utils e2fsprogs)
 
 missing=()
 for p in "${pkgs[@]}"; do

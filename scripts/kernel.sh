@@ -6,7 +6,8 @@
 #   kernel.sh prepare   unpack Debian's linux-source-6.12, apply
 #                       patches/6.12/ and hook the in-tree overlay
 #                       (drivers/dma-buf/heaps/chunk_heap -> this tree)
-#   kernel.sh vm        build the VM kernel (kernel/chunk_heap.config)
+#   kernel.sh vm        build the VM kernel (kernel/chunk_heap.config and
+#                       kernel/guest.config, for the Debian guest)
 #   kernel.sh san       build the sanitizer kernel (the same, plus
 #                       kernel/sanitizer.config: KASAN, lockdep, kmemleak,
 #                       fault injection, ...)
@@ -73,7 +74,8 @@ build_kernel() {
 
 case "${1:-}" in
 prepare) prepare ;;
-vm) build_kernel VM "$KBUILD_VM" "$TOP/kernel/chunk_heap.config" ;;
+vm) build_kernel VM "$KBUILD_VM" "$TOP/kernel/chunk_heap.config" \
+	"$TOP/kernel/guest.config" ;;
 san) build_kernel sanitizer "$KBUILD_SAN" "$TOP/kernel/chunk_heap.config" \
 	"$TOP/kernel/sanitizer.config" ;;
 *) die "usage: $0 prepare|vm|san" ;;

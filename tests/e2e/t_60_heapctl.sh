@@ -428,8 +428,10 @@ saved='{
 rm -f "$J"
 expect "heapctl save FILE prints nothing" "rc=0" hc_run heapctl save "$J"
 expect "... and FILE holds the configuration" "$saved" cat "$J"
-expect "heapctl save prints the same to standard output" "$saved
-rc=0" hc_run heapctl save
+rm -rf /etc/chunk_heap
+expect "heapctl save without FILE writes the default file" "rc=0" hc_run heapctl save
+expect "... /etc/chunk_heap/heaps.json, the same" "$saved" cat /etc/chunk_heap/heaps.json
+expect "... of mode 0600" "600" stat -c %a /etc/chunk_heap/heaps.json
 expect "heapctl save - too" "$saved
 rc=0" hc_run heapctl save -
 expect "heapctl save to a file it cannot create" \
@@ -456,8 +458,8 @@ expect "heapctl restore FILE recreates both heaps and the global policy" \
 hccam: created
 hcvid: created
 rc=0" hc_run heapctl restore "$J"
-expect "... heapctl save prints what was saved" "$saved
-rc=0" hc_run heapctl save
+expect "... heapctl save - prints what was saved" "$saved
+rc=0" hc_run heapctl save -
 expect "... hcvid's attributes are as created" \
 	"reserved 4 65536 16777216 default off [local] bind interleave 1 /dev/dma_heap/hcvid" \
 	hc_attrs "$V"
@@ -472,7 +474,7 @@ hccam: unchanged
 hcvid: unchanged
 rc=0" hc_run heapctl restore "$J"
 expect "... heapctl save prints the same" "$saved
-rc=0" hc_run heapctl save
+rc=0" hc_run heapctl save -
 expect "heapctl restore - reads standard input" "numa_policy: unchanged (local)
 hccam: unchanged
 hcvid: unchanged
@@ -489,13 +491,13 @@ expect "heapctl restore over a heap with another order is refused" \
 	"E: heapctl: heap hcvid exists with other settings (chunk_order is 4, saved 5); use --force to rewrite it
 E: heapctl: nothing was changed
 rc=1" hc_run heapctl restore /tmp/hc5.json
-expect "... and changes nothing, not even the global policy" "$before" heapctl save
+expect "... and changes nothing, not even the global policy" "$before" heapctl save -
 expect "heapctl restore over two differing heaps names both" \
 	"E: heapctl: heap hccam exists with other settings (max_bytes is 0, saved 4194304); use --force to rewrite it
 E: heapctl: heap hcvid exists with other settings (chunk_order is 4, saved 5); use --force to rewrite it
 E: heapctl: nothing was changed
 rc=1" hc_run heapctl restore /tmp/hc5m.json
-expect "... and changes nothing" "$before" heapctl save
+expect "... and changes nothing" "$before" heapctl save -
 # heapctl has no command that writes chunk_order or cma_area on an enabled
 # heap on its own: restore --force is the only one, and it disables first.
 expect "heapctl restore --force rewrites both, the enabled hcvid's order too" \
@@ -509,20 +511,20 @@ expect "... hcvid has 128 KiB chunks and is enabled again" \
 expect "... hccam has its quota and is still enabled" \
 	"pernuma1 9 2097152 4194304 [default] off local bind interleave 1 /dev/dma_heap/hccam" \
 	hc_attrs "$C"
-expect "... and heapctl save prints the file" "$(cat /tmp/hc5m.json)" heapctl save
+expect "... and heapctl save prints the file" "$(cat /tmp/hc5m.json)" heapctl save -
 expect "... hcvid allocates in 128 KiB chunks" OK chtest alloc hcvid 131072
 expect "heapctl restore --force of the first file puts everything back" \
 	"numa_policy: unchanged (local)
 hccam: rewritten (max_bytes is 4194304, saved 0)
 hcvid: rewritten (chunk_order is 5, saved 4)
 rc=0" hc_run heapctl restore --force "$J"
-expect "... heapctl save prints what was saved" "$saved
-rc=0" hc_run heapctl save
+expect "... heapctl save - prints what was saved" "$saved
+rc=0" hc_run heapctl save -
 sed 's/"chunk_order": 9,/"chunk_order": 9, "colour": "red",/' "$J" >/tmp/hcbad.json
 expect "heapctl restore of a file with an unknown key is refused" \
 	"E: heapctl: /tmp/hcbad.json: heaps[0] (hccam): colour: unknown key
 rc=1" hc_run heapctl restore /tmp/hcbad.json
-expect "... and changes nothing" "$saved" heapctl save
+expect "... and changes nothing" "$saved" heapctl save -
 # A quota of 32 MiB for the allocations below, on the enabled heap.
 sed '/"name": "hcvid"/,/}/s/"max_bytes": 16777216,/"max_bytes": 33554432,/' "$J" \
 	>/tmp/hc32.json
@@ -605,7 +607,7 @@ hccam: unchanged
 hcraw: created
 hcvid: unchanged
 rc=0" hc_run heapctl restore /tmp/hcraw.json
-expect "... as it was" "$(cat /tmp/hcraw.json)" heapctl save
+expect "... as it was" "$(cat /tmp/hcraw.json)" heapctl save -
 expect "heapctl restore again: null is not compared" "numa_policy: unchanged (off)
 hccam: unchanged
 hcraw: unchanged
@@ -729,7 +731,7 @@ before=$(heapctl save)
 expect "heapctl create of an existing name fails with EEXIST" \
 	"E: heapctl: $V: File exists: a heap of that name exists
 rc=1" hc_run heapctl create hcvid --area pernuma0 --order 2
-expect "... and leaves the existing heap alone" "$before" heapctl save
+expect "... and leaves the existing heap alone" "$before" heapctl save -
 expect "heapctl create --max bogus is a usage error" \
 	"E: heapctl: --max takes a size such as 24M or 1G (0: no limit)
 rc=2" hc_run heapctl create hcbad --area reserved --chunk-size 64K --max bogus
@@ -751,9 +753,35 @@ expect "heapctl create of a bad name is a usage error" \
 rc=2" hc_run heapctl create a:b --area reserved --order 4
 check "... and none of them left a directory" test ! -e "$CFS/hcbad" -a ! -e "$CFS/a:b"
 
+# --- set and clear -----------------------------------------------------------
+expect "heapctl set --max on the enabled hcvid" "hcvid: max_bytes=131072
+rc=0" hc_run heapctl set hcvid --max 128K
+expect "... two chunks fit the new quota, a third does not" "OK ENOMEM" \
+	sh -c "echo \$(chtest alloc hcvid 131072) \$(chtest alloc hcvid 196608)"
+expect "heapctl set --numa-policy on the enabled hcvid" "hcvid: numa_policy=interleave
+rc=0" hc_run heapctl set hcvid -p interleave
+expect "... which stays enabled and allocates" "default off local bind [interleave] 1 OK" \
+	sh -c "echo \"\$(cat $V/numa_policy)\" \$(cat $V/enable) \$(chtest alloc hcvid 65536)"
+expect "heapctl set --pool on a module without a pool fails, before any write" \
+	"E: heapctl: $V/pool_bytes: No such file or directory: no such attribute: is the chunk_heap module up to date?
+rc=1" hc_run heapctl set hcvid --max 16M --pool 8M
+expect "... so the quota is as it was" 131072 cat "$V/max_bytes"
+expect "heapctl set both back" "hcvid: max_bytes=16777216 numa_policy=local
+rc=0" hc_run heapctl set hcvid --max 16M --numa-policy local
+
 # --- cleanup ----------------------------------------------------------------
 expect "heapctl destroy of the enabled, idle hcvid" "destroyed hcvid
 rc=0" hc_run heapctl destroy hcvid
+heapctl create hcclr1 --area pernuma0 --order 0 --enable >/dev/null
+heapctl create hcclr2 --area pernuma1 --order 4 >/dev/null
+hold clr hcclr1 65536 >/dev/null
+expect "heapctl clear removes every heap, held or not" "destroyed hcclr1
+destroyed hcclr2
+1 live buffers keep their chunks until they are released
+rc=0" hc_run heapctl clear
+expect "... none is left" "" ls "$CFS"
+expect "... and the held buffer keeps its contents" OK bg_finish clr
+expect "heapctl clear with no heaps" "rc=0" hc_run heapctl clear
 heapctl numa off >/dev/null 2>&1
 expect "the global numa_policy is off again" "[off] local bind interleave" \
 	cat "$G/numa_policy"
@@ -763,9 +791,10 @@ expect "no heap directory is left" "" ls "$CFS"
 expect "every area has every page it had before the heapctl tests" "$free0" free_all
 # Should a check above have failed part-way, leave no heap of this file
 # behind for whatever runs next.
-for n in hcvid hccam hcmove hcok hcnew hcraw hcbad system reserved; do
+for n in hcvid hccam hcmove hcok hcnew hcraw hcbad hcclr1 hcclr2 system reserved; do
 	[ -d "$CFS/$n" ] && rmdir "$CFS/$n"
 done
 rm -f "$J" /tmp/hc5.json /tmp/hc5m.json /tmp/hc32.json /tmp/hcbad.json \
 	/tmp/hcmove.json /tmp/hcnew.json /tmp/hcraw.json /tmp/hc.hold /tmp/hc.out /tmp/hc.err
+rm -rf /etc/chunk_heap
 wait

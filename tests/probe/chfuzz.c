@@ -465,6 +465,35 @@ static int valid_name(const char *name, size_t len)
 	return 1;
 }
 
+/*
+ * What mkdir(CFS @name) makes: 1 and the component in *@b, *@blen if the
+ * path resolves to one valid name; 0 if it cannot make a heap; -1 if it
+ * goes through "..".
+ */
+static int path_name(const char *name, const char **b, size_t *blen)
+{
+	const char *c = name;
+	size_t n;
+	int parts = 0;
+
+	*blen = 0;
+	while (*c) {
+		n = strcspn(c, "/");
+		if (n == 2 && !strncmp(c, "..", 2))
+			return -1;
+		if (n == 1 && *c == '.' && parts)
+			return 0;	/* "name/." is "name", which must exist */
+		if (n && !(n == 1 && *c == '.')) {
+			*b = c;
+			*blen = n;
+			parts++;
+		}
+		c += n;
+		c += *c == '/';
+	}
+	return parts == 1 && valid_name(*b, *blen);
+}
+
 static void op_mkdir_hostile(void)
 {
 	static const char hostile[] = "abc.-_/ \\\n\t*?%:'\"";
@@ -482,16 +511,16 @@ static void op_mkdir_hostile(void)
 	name[len] = '\0';
 	if (!strncmp(name, "fz", 2))
 		name[0] = 'x';		/* never a pool heap */
-	/* mkdir "/name/" makes "name": slashes around it do not count */
-	for (b = name; *b == '/'; b++)
-		;
-	for (blen = len - (b - name); blen && b[blen - 1] == '/'; blen--)
-		;
-	valid = valid_name(b, blen);
+	/*
+	 * The path resolves as any path does: "/name/" and "./name" make
+	 * "name". Judge the one component that is left; with
+	 * "..", the result depends on where it leads, so it is not judged.
+	 */
+	valid = path_name(name, &b, &blen);
 	snprintf(path, sizeof(path), CFS "%s", name);
 	snprintf(op_desc, sizeof(op_desc), "mkdir %s", quote(path, strlen(path)));
 	err = mkdir(path, 0755) ? errno : 0;
-	if (valid && err)
+	if (valid > 0 && err)
 		mismatch("mkdir of a valid name gave %s", strerrorname_np(err));
 	if (!valid && !err)
 		mismatch("mkdir of an invalid name succeeded");

@@ -219,3 +219,150 @@ int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv)
 		       (unsigned long long)buffers);
 	return EXIT_OK;
 }
+
+/* One attribute heapctl set changes: the new value, and the old one. */
+struct set_attr {
+	const char *attr;
+	bool given;
+	char val[32];
+	char old[128];
+};
+
+/* Read @a's current value into a->old; 0 or the exit code. */
+static int set_read_old(const char *name, struct set_attr *a)
+{
+	char path[PATH_MAX], buf[128];
+	int err;
+
+	heap_path(path, sizeof(path), name, a->attr);
+	err = heapctl_read(path, buf, sizeof(buf));
+	if (!err && !strcmp(a->attr, "numa_policy"))
+		err = heapctl_parse_bracket(buf, a->old, sizeof(a->old));
+	else if (!err)
+		snprintf(a->old, sizeof(a->old), "%s", buf);
+	if (err)
+		return heapctl_fail(path, -err, heapctl_hint(NULL, a->attr, -err, err == -ENOENT));
+	return 0;
+}
+
+static int set_size(struct set_attr *a, const char *arg, const char *msg)
+{
+	uint64_t size;
+
+	if (heapctl_parse_size(arg, &size))
+		return heapctl_usage_error(msg);
+	snprintf(a->val, sizeof(a->val), "%llu", (unsigned long long)size);
+	a->given = true;
+	return 0;
+}
+
+int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "max", required_argument, NULL, 'm' },
+		{ "numa-policy", required_argument, NULL, 'p' },
+		{ "pool", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct set_attr set[] = {
+		{ .attr = "max_bytes" }, { .attr = "numa_policy" }, { .attr = "pool_bytes" },
+	};
+	const char *name;
+	size_t i, n = 0;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "m:p:P:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			ret = set_size(&set[0], optarg,
+				       "--max takes a size such as 24M or 1G (0: no limit)");
+			if (ret)
+				return ret;
+			break;
+		case 'p':
+			if (!heapctl_valid_policy(heapctl_heap_policies, optarg))
+				return heapctl_usage_error(
+					"--numa-policy takes default, off, local, bind or interleave");
+			snprintf(set[1].val, sizeof(set[1].val), "%s", optarg);
+			set[1].given = true;
+			break;
+		case 'P':
+			ret = set_size(&set[2], optarg,
+				       "--pool takes a size such as 24M (0: no pool)");
+			if (ret)
+				return ret;
+			break;
+		case 'h':
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		default:
+			return heapctl_bad_usage(cmd);
+		}
+	}
+	if (argc - optind != 1)
+		return heapctl_bad_usage(cmd);
+	name = argv[optind];
+	ret = heapctl_name_arg(name, false);
+	if (ret)
+		return ret;
+	if (!set[0].given && !set[1].given && !set[2].given)
+		return heapctl_usage_error("set needs --max, --numa-policy or --pool");
+	ret = heap_check(name);
+	if (ret)
+		return ret;
+
+	/* All or nothing: read every old value first, put them back on failure. */
+	for (i = 0; i < ARRAY_SIZE(set); i++)
+		if (set[i].given && set_read_old(name, &set[i]))
+			return EXIT_FAIL;
+	for (; n < ARRAY_SIZE(set); n++)
+		if (set[n].given && heap_write(name, set[n].attr, set[n].val))
+			break;
+	if (n < ARRAY_SIZE(set)) {
+		while (n--)
+			if (set[n].given && heap_write(name, set[n].attr, set[n].old))
+				return heapctl_failf("%s: %s could not be put back to %s",
+						     name, set[n].attr, set[n].old);
+		return heapctl_failf("%s: nothing was changed", name);
+	}
+	printf("%s:", name);
+	for (i = 0; i < ARRAY_SIZE(set); i++)
+		if (set[i].given)
+			printf(" %s=%s", set[i].attr, set[i].val);
+	putchar('\n');
+	return EXIT_OK;
+}
+
+/*
+ * heapctl clear: remove every heap, as destroy does (rmdir disables a
+ * heap first); go on past a failure.
+ */
+int cmd_clear(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	char path[PATH_MAX], **names;
+	int ret, i, status = EXIT_OK;
+	uint64_t buffers, live = 0;
+
+	ret = heapctl_simple_args(cmd, argc, argv, NULL, 0, 0);
+	if (ret >= 0)
+		return ret;
+	if (heap_names(&names))
+		return EXIT_FAIL;
+	for (i = 0; names[i]; i++) {
+		buffers = 0;
+		heap_path(path, sizeof(path), names[i], "buffers");
+		heapctl_read_u64(path, &buffers);
+		if (heap_rmdir(names[i])) {
+			status = EXIT_FAIL;
+			continue;
+		}
+		printf("destroyed %s\n", names[i]);
+		live += buffers;
+	}
+	heapctl_free_list(names);
+	if (live)
+		printf("%llu live buffers keep their chunks until they are released\n",
+		       (unsigned long long)live);
+	return status;
+}

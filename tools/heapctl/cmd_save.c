@@ -65,18 +65,40 @@ static int write_atomic(const char *file, const char *text)
 	return 0;
 }
 
+/*
+ * The default file's directory, /etc/chunk_heap, is made (mode 0755) if
+ * it is missing; only that one level. 0 or the exit code.
+ */
+static int make_parent(const char *file)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return heapctl_fail(dir, errno, heapctl_hint(NULL, "", errno, false));
+	return 0;
+}
+
 int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	struct json_object *obj, *heaps;
 	const char *file = NULL;
-	char **names, word[32];
+	char **names, word[32], path[PATH_MAX];
 	int ret, i, err;
 
 	ret = heapctl_simple_args(cmd, argc, argv, NULL, 0, 1);
 	if (ret >= 0)
 		return ret;
-	if (optind < argc && strcmp(argv[optind], "-"))
+	if (optind == argc) {
+		heapctl_path(path, sizeof(path), HEAPCTL_CONFIG_FILE);
+		ret = make_parent(path);
+		if (ret)
+			return ret;
+		file = path;
+	} else if (strcmp(argv[optind], "-")) {
 		file = argv[optind];
+	}
 	if (heap_names(&names))
 		return EXIT_FAIL;
 
@@ -505,9 +527,10 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 			return heapctl_bad_usage(cmd);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind > 1)
 		return heapctl_bad_usage(cmd);
-	file = argv[optind];
+	heapctl_path(path, sizeof(path), HEAPCTL_CONFIG_FILE);
+	file = optind < argc ? argv[optind] : path;
 	obj = parse_file(file);
 	if (!obj)
 		return EXIT_FAIL;

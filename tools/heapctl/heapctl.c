@@ -50,6 +50,18 @@ static const struct heapctl_cmd commands[] = {
 	  "Remove heap NAME (rmdir); it is disabled first. Live buffers stay\n"
 	  "valid and give their chunks back when released. The device node stays\n"
 	  "until reboot (the dma-heap framework cannot remove one).\n" },
+	{ "set", cmd_set, "NAME [--max SIZE] [--numa-policy POLICY] [--pool SIZE]",
+	  "change a live heap",
+	  "Change the quota, NUMA policy or pool of heap NAME, enabled or not.\n"
+	  "All or nothing: if one value is refused, those already written are put\n"
+	  "back.\n\n"
+	  "  -m, --max SIZE             quota on live bytes (24M, 1G); 0 = unlimited\n"
+	  "  -p, --numa-policy POLICY   default, off, local, bind or interleave\n"
+	  "  -P, --pool SIZE            bytes of pre-zeroed chunks to keep (a module\n"
+	  "                             with pool_bytes); 0 = no pool\n" },
+	{ "clear", cmd_clear, "", "remove every heap",
+	  "Remove every heap, as destroy does. The global NUMA policy is left\n"
+	  "alone. Goes on past a heap it cannot remove, and then exits 1.\n" },
 	{ "areas", cmd_areas, "[-j]", "list the CMA areas",
 	  "List the CMA areas with their NUMA node, size and free space. Free\n"
 	  "space comes from debugfs (/sys/kernel/debug/cma) and is \"-\" (null)\n"
@@ -70,12 +82,13 @@ static const struct heapctl_cmd commands[] = {
 	  "  -v, --verify           check that each buffer is zeroed and works\n" },
 	{ "save", cmd_save, "[FILE]", "save the heap configuration as JSON",
 	  "Write the configuration of every heap, and the global NUMA policy, as\n"
-	  "JSON to FILE, or to standard output if FILE is absent or \"-\". FILE is\n"
-	  "replaced atomically, with mode 0600. If anything cannot be read,\n"
-	  "nothing is written.\n" },
-	{ "restore", cmd_restore, "[--force] [--dry-run] FILE", "restore a saved configuration",
-	  "Make the heaps FILE describes (\"-\": standard input) and set the global\n"
-	  "NUMA policy. A heap that exists with the same settings is left alone.\n"
+	  "JSON to FILE (default " HEAPCTL_CONFIG_FILE "), or to standard\n"
+	  "output if FILE is \"-\". FILE is replaced atomically, with mode 0600.\n"
+	  "If anything cannot be read, nothing is written.\n" },
+	{ "restore", cmd_restore, "[--force] [--dry-run] [FILE]", "restore a saved configuration",
+	  "Make the heaps FILE describes (default " HEAPCTL_CONFIG_FILE ",\n"
+	  "\"-\": standard input) and set the global NUMA policy. A heap that\n"
+	  "exists with the same settings is left alone.\n"
 	  "One that exists with other settings is refused, and nothing is\n"
 	  "changed, unless --force is given: then it is disabled if its area or\n"
 	  "order change, rewritten, and enabled again as saved. Heaps that FILE\n"

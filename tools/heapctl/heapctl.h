@@ -21,7 +21,12 @@
 
 /* heapctl --version; the Makefile may set it. */
 #ifndef HEAPCTL_VERSION
-#define HEAPCTL_VERSION		"0.4"
+#define HEAPCTL_VERSION		"0.5"
+#endif
+
+/* What save writes and restore reads when given no FILE (under --root). */
+#ifndef HEAPCTL_CONFIG_FILE
+#define HEAPCTL_CONFIG_FILE	"/etc/chunk_heap/heaps.json"
 #endif
 
 #define HEAPCTL_MAX_ORDER	18
@@ -53,6 +58,8 @@ int cmd_numa(const struct heapctl_cmd *cmd, int argc, char **argv);
 int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv);
 int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv);
 int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_clear(const struct heapctl_cmd *cmd, int argc, char **argv);
 
 /* Print "usage: heapctl NAME SYNOPSIS" and, if @full, the help text. */
 void heapctl_cmd_usage(const struct heapctl_cmd *cmd, FILE *f, bool full);

@@ -213,7 +213,8 @@ int heapctl_rmdir(const char *path)
  *   and device.
  * - $HEAPCTL_TEST_FAIL="SUFFIX:ERRNO,..." makes a write to any path ending
  *   in /SUFFIX fail with ERRNO (a name such as EBUSY), as the kernel would;
- *   $HEAPCTL_TEST_FAIL_MAX=N injects only the first N such failures.
+ *   $HEAPCTL_TEST_FAIL_MAX=N injects only the first N such failures, and
+ *   $HEAPCTL_TEST_FAIL_SKIP=N lets the first N such writes succeed.
  * - $HEAPCTL_TEST_LOG=FILE appends each successful write to FILE, as
  *   "DIR/ATTR=VALUE", so that tests can check what was written in what
  *   order.
@@ -321,7 +322,8 @@ static int test_fault(const char *path, int fd)
 {
 	const char *spec = getenv("HEAPCTL_TEST_FAIL"), *colon, *end;
 	const char *max = getenv("HEAPCTL_TEST_FAIL_MAX");
-	static int injected;
+	const char *skip = getenv("HEAPCTL_TEST_FAIL_SKIP");
+	static int injected, skipped;
 	char name[32];
 	int e;
 
@@ -334,6 +336,10 @@ static int test_fault(const char *path, int fd)
 		if (!colon || !ends_with(path, spec, colon - spec) ||
 		    (size_t)(end - colon) > sizeof(name))
 			continue;
+		if (skip && skipped < atoi(skip)) {
+			skipped++;
+			break;
+		}
 		snprintf(name, end - colon, "%s", colon + 1);
 		for (e = 1; e < 134; e++)
 			if (strerrorname_np(e) && !strcmp(strerrorname_np(e), name)) {

@@ -16,7 +16,8 @@ ROOT=$TMP/root
 CFS=$ROOT/sys/kernel/config/chunk_heap
 SYS=$ROOT/sys/kernel/chunk_heap
 LOG=$TMP/writes
-unset HEAPCTL_ROOT HEAPCTL_TEST_FAIL HEAPCTL_TEST_FAIL_MAX HEAPCTL_TEST_LOG
+unset HEAPCTL_ROOT HEAPCTL_TEST_FAIL HEAPCTL_TEST_FAIL_MAX HEAPCTL_TEST_FAIL_SKIP \
+	HEAPCTL_TEST_LOG
 n=0
 
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -34,7 +35,7 @@ mkarea() {
 # A loaded module with NUMA active, three CMA areas, debugfs for one.
 fresh_tree() {
 	rm -rf "$ROOT" "$LOG"
-	mkdir -p "$CFS" "$SYS" "$ROOT/sys/kernel/mm/cma/reserved" \
+	mkdir -p "$CFS" "$SYS" "$ROOT/etc" "$ROOT/sys/kernel/mm/cma/reserved" \
 		"$ROOT/sys/kernel/mm/cma/pernuma0" "$ROOT/sys/kernel/mm/cma/pernuma1" \
 		"$ROOT/sys/kernel/debug/cma/reserved" "$ROOT/dev/dma_heap"
 	echo "[off] local bind interleave" >"$SYS/numa_policy"
@@ -219,7 +220,7 @@ fresh_tree
 t "no command is a usage error" 2 "usage: heapctl"
 t "--help succeeds" 0 "usage: heapctl" --help
 t "--help lists every command" 0 \
-	"~  list .*~  show .*~  create .*~  enable .*~  disable .*~  destroy .*~  areas .*~  numa .*~  alloc .*~  save .*~  restore " --help
+	"~  list .*~  show .*~  create .*~  enable .*~  disable .*~  destroy .*~  set .*~  clear .*~  areas .*~  numa .*~  alloc .*~  save .*~  restore " --help
 t "an unknown command is a usage error" 2 "unknown command 'frob'" frob
 t "an unknown global option is named" 2 "^~heapctl: unknown option '--frob'~Run 'heapctl --help'" --frob
 t "... and an unknown short one" 2 "^heapctl: unknown option '-x'$" -x
@@ -232,7 +233,7 @@ t "... and -V" 0 "^~heapctl [0-9]+\\.[0-9]+~$" -V
 t "--version takes no argument" 2 "option '--version' takes no argument" --version=2
 t "a global option after the command is the command's" 2 "usage: heapctl list" list --version
 traw "-r DIR works" 0 "^no heaps$" "$HEAPCTL" -r "$ROOT" list
-for c in list show create enable disable destroy areas numa alloc save restore; do
+for c in list show create enable disable destroy set clear areas numa alloc save restore; do
 	t "$c --help describes $c" 0 "usage: heapctl $c" "$c" --help
 done
 
@@ -253,7 +254,7 @@ fi
 # Output that cannot be written is a failure, in every command.
 if [ -w /dev/full ]; then
 	for args in "list" "list -j" "show video64k" "show -j video64k" "areas" \
-		    "areas -j" "numa" "numa -j" "save" "--help" "--version" "list --help"; do
+		    "areas -j" "numa" "numa -j" "save -" "--help" "--version" "list --help"; do
 		# shellcheck disable=SC2086
 		traw "$args to a full disk fails" 1 "^heapctl: cannot write the output: No space left on device$" \
 			sh -c "\"\$0\" --root \"$ROOT\" $args >/dev/full" "$HEAPCTL"
@@ -560,6 +561,66 @@ tf "destroy mentions live buffers" 0 "3 live buffers keep their chunks" destroy 
 check "... and the heap is gone" test ! -e "$CFS/held"
 t "destroy needs a name" 2 "usage: heapctl destroy" destroy
 
+# ---- set ----
+fresh_tree
+mkheap video64k reserved 4 1 0 default
+echo 0 >"$CFS/video64k/pool_bytes"
+tf "set --max writes max_bytes" 0 "^video64k: max_bytes=25165824$" set video64k --max 24M
+file_is "... which is the new quota" "$CFS/video64k/max_bytes" 25165824
+log_is "... and nothing else" "video64k/max_bytes=25165824"
+tf "set changes an enabled heap's policy" 0 "^video64k: numa_policy=local$" \
+	set --numa-policy local video64k
+log_is "... without disabling it" "video64k/numa_policy=local"
+tf "set --pool writes pool_bytes" 0 "^video64k: pool_bytes=8388608$" set video64k --pool 8M
+tf "set takes all three at once" 0 \
+	"^video64k: max_bytes=1073741824 numa_policy=bind pool_bytes=0$" \
+	set video64k -m 1G -p bind -P 0
+log_is "... and writes them in that order" "video64k/pool_bytes=8388608
+video64k/max_bytes=1073741824
+video64k/numa_policy=bind
+video64k/pool_bytes=0"
+inject numa_policy:EINVAL "set puts back what it wrote when a value is refused" 1 \
+	"numa_policy: Invalid argument.*~heapctl: video64k: nothing was changed" \
+	set video64k --max 2M --numa-policy interleave --pool 4M
+log_is "... max_bytes written, then the old one" "video64k/max_bytes=2097152
+video64k/max_bytes=1073741824"
+file_is "... so the quota is as it was" "$CFS/video64k/max_bytes" 1073741824
+HEAPCTL_TEST_FAIL_SKIP=1
+export HEAPCTL_TEST_FAIL_SKIP
+inject max_bytes:EIO,pool_bytes:EINVAL "set says when it cannot put a value back" 1 \
+	"video64k: max_bytes could not be put back to 1073741824" \
+	set video64k --max 2M --pool 1M
+unset HEAPCTL_TEST_FAIL_SKIP
+: >"$LOG"
+rm "$CFS/video64k/pool_bytes"
+tf "set --pool on a module without a pool fails" 1 \
+	"video64k/pool_bytes: No such file or directory: no such attribute" \
+	set video64k --max 4M --pool 8M
+log_is "... before writing anything" ""
+t "set needs an option" 2 "set needs --max, --numa-policy or --pool" set video64k
+t "set needs a name" 2 "usage: heapctl set" set --max 1M
+t "set refuses a bad size" 2 "--max takes a size" set video64k --max 1Kb
+t "set refuses a bad pool size" 2 "--pool takes a size" set video64k --pool -1
+t "set refuses a bad policy" 2 "--numa-policy takes default" set video64k -p near
+t "set refuses a bad name" 2 "is not a heap name" set ../x --max 1M
+t "set of a missing heap fails" 1 "no heap of that name" set nosuch --max 1M
+
+# ---- clear ----
+fresh_tree
+t "clear with no heaps succeeds quietly" 0 "^$" clear
+mkheap video64k reserved 4 1
+mkheap held reserved 4 1 0 default 65536 3
+tf "clear removes every heap" 0 "~destroyed held~destroyed video64k~3 live buffers keep" clear
+check "... which are gone" sh -c "[ -z \"\$(ls '$CFS')\" ]"
+mkheap stuck reserved 4 0
+mkdir "$CFS/empty"
+t "clear goes past a heap it cannot remove, and fails" 1 \
+	"stuck: Directory not empty.*~destroyed empty~$" clear
+check "... having removed the other" test ! -e "$CFS/empty"
+t "clear takes no arguments" 2 "usage: heapctl clear" clear video64k
+rm -rf "$CFS"
+t "clear without the module fails" 1 "chunk_heap is not loaded" clear
+
 # ---- areas ----
 fresh_tree
 t "areas prints a header" 0 "^AREA +NODE +SIZE +FREE$" areas
@@ -662,21 +723,21 @@ mkheap big pernuma1 9 0 1073741824 interleave
 mkdir "$CFS/blank"
 echo 0 >"$CFS/blank/chunk_order"
 echo >"$CFS/blank/cma_area"
-tj "save writes JSON to stdout" '.numa_policy == "off" and (.heaps | length) == 3' save
+tj "save writes JSON to stdout" '.numa_policy == "off" and (.heaps | length) == 3' save -
 tj "save: each heap has exactly the saved keys" \
 	'[.heaps[] | keys_unsorted] | unique == [["name", "cma_area", "chunk_order",
-	  "max_bytes", "numa_policy", "enabled"]]' save
+	  "max_bytes", "numa_policy", "enabled"]]' save -
 tj "save: values" '.heaps[0] == {"name": "big", "cma_area": "pernuma1", "chunk_order": 9,
 	"max_bytes": 1073741824, "numa_policy": "interleave", "enabled": false}' save -
 tj "save: an unset area and missing files are null" \
-	'.heaps[1] | .cma_area == null and .enabled == null and .numa_policy == null' save
+	'.heaps[1] | .cma_area == null and .enabled == null and .numa_policy == null' save -
 t "save FILE writes the file" 0 "" save "$TMP/saved.json"
-"$HEAPCTL" --root "$ROOT" save >"$TMP/stdout.json" 2>/dev/null
-check "save FILE and save give the same JSON" cmp "$TMP/saved.json" "$TMP/stdout.json"
+"$HEAPCTL" --root "$ROOT" save - >"$TMP/stdout.json" 2>/dev/null
+check "save FILE and save - give the same JSON" cmp "$TMP/saved.json" "$TMP/stdout.json"
 t "save names a file it cannot write" 1 "$TMP/nodir/x.json: No such file or directory" \
 	save "$TMP/nodir/x.json"
 t "save takes one file" 2 "usage: heapctl save" save a b
-tj "save writes a schema version" '.version == 1' save
+tj "save writes a schema version" '.version == 1' save -
 # Atomic: a temporary file of mode 0600 beside FILE, renamed over it.
 echo '{"keep": 1}' >"$TMP/good.json"
 chmod 644 "$TMP/good.json"
@@ -695,7 +756,7 @@ t "save refuses when an attribute cannot be read" 1 \
 	"big/max_bytes: Is a directory~.*not everything could be read: nothing written" \
 	save "$TMP/good.json"
 check "... and keeps the file as it was" grep -qx '{"keep": 1}' "$TMP/good.json"
-t "... and to stdout writes nothing either" 1 "nothing written" save
+t "... and to stdout writes nothing either" 1 "nothing written" save -
 also "... not even a part" "^[^{]*$"
 rmdir "$CFS/big/max_bytes"
 mv "$TMP/max_bytes" "$CFS/big/max_bytes"
@@ -709,14 +770,34 @@ chmod 755 "$TMP"
 t "save to a directory fails, and writes nothing" 1 "$TMP: .*nothing written" save "$TMP"
 check "... and leaves no temporary file" sh -c "! ls -a '$TMP' | grep -q heapctl-"
 rm "$SYS/numa_policy"
-tj "save without the global policy file gives null" '.numa_policy == null' save
+tj "save without the global policy file gives null" '.numa_policy == null' save -
 rm -rf "$CFS"
-t "save without the module fails" 1 "chunk_heap is not loaded" save
+t "save without the module fails" 1 "chunk_heap is not loaded" save -
+
+# ---- the default file ----
+fresh_tree
+mkheap video64k reserved 4 1 0 local
+tf "save without FILE writes the default file" 0 "" save
+file_is "... which holds the heaps" "$ROOT/etc/chunk_heap/heaps.json" \
+	"$("$HEAPCTL" --root "$ROOT" save -)"
+mode=$(stat -c %a "$ROOT/etc/chunk_heap/heaps.json")
+if [ "$mode" = 600 ]; then ok "... of mode 0600"; else not_ok "... of mode 0600: $mode"; fi
+mode=$(stat -c %a "$ROOT/etc/chunk_heap")
+if [ "$mode" = 755 ]; then ok "... in a new directory of mode 0755"; else not_ok "... 0755: $mode"; fi
+tf "save again replaces it" 0 "" save
+tf "restore without FILE reads it" 0 "^video64k: unchanged$" restore
+tf "... and so does restore --dry-run" 0 "^video64k: unchanged$" restore --dry-run
+rm -rf "${ROOT:?}/etc"
+: >"$ROOT/etc"
+t "save names the directory it cannot make" 1 "$ROOT/etc/chunk_heap: Not a directory" save
+rm "$ROOT/etc"
 
 # ---- restore: the file ----
 fresh_tree
 J=$TMP/r.json
-t "restore needs a file" 2 "usage: heapctl restore" restore
+t "restore without FILE reads the default file" 1 \
+	"$ROOT/etc/chunk_heap/heaps.json: No such file or directory" restore
+t "restore takes one file" 2 "usage: heapctl restore" restore a b
 t "restore refuses an unknown option" 2 "usage: heapctl restore" restore --frob x
 t "restore names a missing file" 1 "$TMP/none.json: No such file or directory" \
 	restore "$TMP/none.json"
@@ -783,7 +864,7 @@ log_is "... and wrote nothing" ""
 fresh_tree
 mkheap video64k reserved 4 1 0 default 67108864 1
 mkheap big pernuma1 9 0 1073741824 interleave
-"$HEAPCTL" --root "$ROOT" save >"$J"
+"$HEAPCTL" --root "$ROOT" save - >"$J"
 tf "restore of the saved state changes nothing" 0 "^video64k: unchanged$" restore "$J"
 log_is "... and writes nothing" ""
 t "... with the real program too" 0 "^big: unchanged$" restore "$J"
@@ -841,7 +922,7 @@ fresh_tree
 mkheap video64k reserved 4 1 0 local
 mkheap big pernuma1 9 0 1073741824 interleave
 echo "off [local] bind interleave" >"$SYS/numa_policy"
-"$HEAPCTL" --root "$ROOT" save >"$J"
+"$HEAPCTL" --root "$ROOT" save - >"$J"
 rm -rf "${CFS:?}"/*
 echo "[off] local bind interleave" >"$SYS/numa_policy"
 : >"$LOG"
@@ -854,7 +935,7 @@ tf "restore creates the saved heaps" 0 "~big: created~video64k: created~$" resto
 also "... and sets the global policy" "^numa_policy: set to local$"
 tf "restoring again changes nothing" 0 "~numa_policy: unchanged \\(local\\)~big: unchanged~" \
 	restore "$J"
-"$HEAPCTL_TEST" --root "$ROOT" save >"$J.again"
+"$HEAPCTL_TEST" --root "$ROOT" save - >"$J.again"
 check "save, restore, save gives the same JSON" cmp "$J" "$J.again"
 rm -rf "${CFS:?}"/*
 out=$("$HEAPCTL_TEST" --root "$ROOT" restore - <"$J" 2>&1)
