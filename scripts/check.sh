@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run every test and count them: heapctl's host tests, the KUnit suites
-# through kunit.py, and the end-to-end tests in QEMU; then the end-to-end
+# through kunit.py, the end-to-end tests in QEMU, the Debian packages and
+# a Debian 12 guest that installs them; then the end-to-end
 # tests and the KUnit suites again on the sanitizer kernel. The last line
 # is "N passed, N failed". Logs go to build/logs/.
 set -uo pipefail
@@ -77,6 +78,29 @@ count_kunit kunit "$logs/kunit.log" "$logs/kunit.log"
 
 say "end-to-end tests in QEMU"
 run_e2e e2e VM_TIMEOUT=900
+
+# The Debian packages, DKMS against the VM kernel's tree, and then a real
+# Debian 12 guest with systemd that installs them and reboots.
+say "Debian packages and DKMS"
+if "$TOP/scripts/deb.sh" >"$logs/deb.log" 2>&1; then
+	"$TOP/tests/deb/run.sh" "$KBUILD_VM" >"$logs/packages.log" 2>&1
+	count_tap "$logs/packages.log" packages
+else
+	part_failed packages "make deb failed" "$logs/deb.log"
+fi
+say "Debian 12 guest with systemd"
+t0=$SECONDS
+"$TOP/scripts/guest.sh" run "$logs/guest.log" >"$logs/guest-build.log" 2>&1
+echo "Debian guest took $((SECONDS - t0)) s"
+count_tap "$logs/guest.log" guest
+grep -q '^chunk_heap: guest finished' "$logs/guest.log" ||
+	part_failed guest "the guest did not finish" "$logs/guest.log"
+plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$logs/guest.log" | tail -1)
+ran=$(grep -cE '^(not )?ok [0-9]+' "$logs/guest.log")
+[ "${plan:-x}" = "$ran" ] || part_failed guest "planned ${plan:-no} tests, ran $ran" "$logs/guest.log"
+if grep -E 'WARNING:|BUG:|Call Trace|Oops' "$logs/guest.log"; then
+	part_failed guest "the kernel log has a warning" "$logs/guest.log"
+fi
 
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run.
