@@ -486,7 +486,7 @@ sed '/"name": "hccam"/,/}/s/"max_bytes": 0,/"max_bytes": 4194304,/' /tmp/hc5.jso
 	>/tmp/hc5m.json
 expect "heapctl numa off, to see that a refused restore sets nothing" "rc=0" \
 	sh -c "heapctl numa off >/dev/null; echo rc=\$?"
-before=$(heapctl save)
+before=$(heapctl save -)
 expect "heapctl restore over a heap with another order is refused" \
 	"E: heapctl: heap hcvid exists with other settings (chunk_order is 4, saved 5); use --force to rewrite it
 E: heapctl: nothing was changed
@@ -727,7 +727,7 @@ rc=1" hc_run heapctl create reserved -a reserved -o 0 -e
 check "... and leaves no directory" test ! -e "$CFS/reserved"
 expect "... and /dev/dma_heap/reserved is still the kernel's" "$rdev" \
 	stat -c %t:%T /dev/dma_heap/reserved
-before=$(heapctl save)
+before=$(heapctl save -)
 expect "heapctl create of an existing name fails with EEXIST" \
 	"E: heapctl: $V: File exists: a heap of that name exists
 rc=1" hc_run heapctl create hcvid --area pernuma0 --order 2

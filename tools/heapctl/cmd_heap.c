@@ -11,6 +11,19 @@
 
 #include "heapctl.h"
 
+#define MAX_USAGE	"--max takes a size such as 24M or 1G (0: no limit)"
+#define POLICY_USAGE	"--numa-policy takes default, off, local, bind or interleave"
+
+/* After the options: one argument, a valid heap name; 0 or the exit code. */
+static int name_arg(const struct heapctl_cmd *cmd, int argc, char **argv,
+		    const char **name)
+{
+	*name = argc - optind == 1 ? argv[optind] : NULL;
+	if (!*name)
+		return heapctl_bad_usage(cmd);
+	return heapctl_name_arg(*name, false);
+}
+
 static void list_print(struct json_object *obj)
 {
 	struct json_object *heaps = json_object_object_get(obj, "heaps");
@@ -141,14 +154,12 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 			break;
 		case 'm':
 			if (heapctl_parse_size(optarg, &cfg.max_bytes))
-				return heapctl_usage_error(
-					"--max takes a size such as 24M or 1G (0: no limit)");
+				return heapctl_usage_error(MAX_USAGE);
 			cfg.has_max = true;
 			break;
 		case 'p':
 			if (!heapctl_valid_policy(heapctl_heap_policies, optarg))
-				return heapctl_usage_error(
-					"--numa-policy takes default, off, local, bind or interleave");
+				return heapctl_usage_error(POLICY_USAGE);
 			cfg.numa_policy = optarg;
 			break;
 		case 'e':
@@ -161,10 +172,7 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 			return heapctl_bad_usage(cmd);
 		}
 	}
-	if (argc - optind != 1)
-		return heapctl_bad_usage(cmd);
-	name = argv[optind];
-	ret = heapctl_name_arg(name, false);
+	ret = name_arg(cmd, argc, argv, &name);
 	if (ret)
 		return ret;
 	if (!cfg.cma_area)
@@ -275,15 +283,13 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "m:p:P:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
-			ret = set_size(&set[0], optarg,
-				       "--max takes a size such as 24M or 1G (0: no limit)");
+			ret = set_size(&set[0], optarg, MAX_USAGE);
 			if (ret)
 				return ret;
 			break;
 		case 'p':
 			if (!heapctl_valid_policy(heapctl_heap_policies, optarg))
-				return heapctl_usage_error(
-					"--numa-policy takes default, off, local, bind or interleave");
+				return heapctl_usage_error(POLICY_USAGE);
 			snprintf(set[1].val, sizeof(set[1].val), "%s", optarg);
 			set[1].given = true;
 			break;
@@ -300,10 +306,7 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 			return heapctl_bad_usage(cmd);
 		}
 	}
-	if (argc - optind != 1)
-		return heapctl_bad_usage(cmd);
-	name = argv[optind];
-	ret = heapctl_name_arg(name, false);
+	ret = name_arg(cmd, argc, argv, &name);
 	if (ret)
 		return ret;
 	if (!set[0].given && !set[1].given && !set[2].given)
