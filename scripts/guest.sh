@@ -13,7 +13,7 @@ set -euo pipefail
 
 G=$CACHE/guest
 img=$G/rootfs.img
-pkgs=systemd-sysv,udev,dbus,man-db,kmod,libjson-c5,init-system-helpers,passwd,util-linux
+pkgs=systemd-sysv,udev,dbus,man-db,dkms,kmod,libjson-c5,init-system-helpers,passwd,util-linux
 
 # What the image is made from: a change rebuilds it.
 stamp() { (echo "$pkgs"; sed -n '/^rootfs()/,/^}/p' "$0") | sha1sum | cut -c1-12; }
@@ -59,7 +59,7 @@ run() {
 	trap 'rm -rf "$work"' RETURN
 	payload=$work/payload
 	mkdir -p "$payload"
-	cp "$TOP"/build/deb/heapctl_*.deb "$TOP/tests/guest/guest-test.sh" \
+	cp "$TOP"/build/deb/*.deb "$TOP/tests/guest/guest-test.sh" \
 		"$TOP/build/heapctl/chtest" "$payload/"
 	cp "$(find "$TOP/build/deb/dkms" -name chunk_heap.ko | head -1)" "$payload/"
 	truncate -s 32M "$work/payload.img"

@@ -3,7 +3,8 @@
 #
 # Runs inside the Debian 12 guest (scripts/guest.sh), at each boot, from
 # the payload disk (/dev/vdb): TAP on the serial console.
-#   boot 1: install heapctl's package and the module DKMS built, make two
+#   boot 1: install both packages, and the module DKMS built on the host
+#           (the guest has no kernel headers), make two
 #           heaps, save them, install the udev rule and two users, reboot;
 #   boot 2: the heaps are back from chunk-heap.service, the udev rule gave
 #           the group its heap, the quota holds, stop clears; power off.
@@ -51,12 +52,16 @@ krel=$(uname -r)
 say "boot $boot of the guest, kernel $krel"
 case $boot in
 1)
-	check "dpkg installs the heapctl package" \
-		sh -c "DEBIAN_FRONTEND=noninteractive dpkg -i $P/heapctl_*.deb"
-	check "... which enables chunk-heap.service" systemctl is-enabled chunk-heap.service
+	check "dpkg installs the two packages" \
+		sh -c "DEBIAN_FRONTEND=noninteractive dpkg -i $P/chunk-heap-dkms_*.deb $P/heapctl_*.deb"
+	check "... chunk-heap-dkms adds the source to DKMS" \
+		sh -c "dkms status chunk-heap | grep -q '^chunk-heap/.*: added'"
+	check "... heapctl enables chunk-heap.service" systemctl is-enabled chunk-heap.service
 	check "systemd-analyze verify is clean on the installed unit" \
 		sh -c "! systemd-analyze verify chunk-heap.service 2>&1 | grep ."
 	check "... and its man page is there" man -w heapctl
+	# The guest has no headers for its kernel, so DKMS built nothing here:
+	# the module DKMS built on the host goes where DKMS would put it.
 	mkdir -p "/lib/modules/$krel/updates/dkms"
 	cp "$P/chunk_heap.ko" "/lib/modules/$krel/updates/dkms/"
 	check "the module DKMS built installs, and modprobe finds it" \
