@@ -2,9 +2,10 @@
 /*
  * KUnit tests for chunk heap buffers: run splitting and fallback on a
  * fragmented area, fatal signals, quota and accounting, and the dma-buf
- * exporter (sg_table shape, vmap, CPU access). They use the real default
- * CMA area ("reserved", cma=64M) and register real dma-heaps named
- * kunit-*, which stay until the test kernel stops.
+ * exporter (sg_table shape, vmap, CPU access). They use the real CMA
+ * areas ("reserved", cma=64M, and all of "pernuma0", cma_pernuma=16M) and
+ * register real dma-heaps named kunit-*, which stay until the test kernel
+ * stops.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
@@ -60,7 +61,7 @@ static struct frag *fragment(struct kunit *test, unsigned long hole)
 	unsigned long b;
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->area = chunk_test_reserved(test);
+	f->area = chunk_test_whole_area(test);
 	f->hole = hole;
 	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, f->area, 4,
 						    f->area->nr_pages >> 4), 0);
@@ -191,7 +192,7 @@ static void clear_sigkill(void)
  */
 static void chunk_fatal_signal_test(struct kunit *test)
 {
-	const struct chunk_area *area = chunk_test_reserved(test);
+	const struct chunk_area *area = chunk_test_whole_area(test);
 	struct chunk_runs *runs = chunk_test_runs(test);
 	int ret;
 

@@ -32,6 +32,17 @@ static inline const struct chunk_area *chunk_test_reserved(struct kunit *test)
 	return chunk_test_area(test, "reserved");
 }
 
+/*
+ * An area for the tests that take all of one: pernuma0, which only
+ * devices on node 0 allocate from, and the suites' guests have none that
+ * do. The default area is shared with the kernel itself: on arm64 the
+ * atomic DMA pools take 3 x 128 KiB of it at boot.
+ */
+static inline const struct chunk_area *chunk_test_whole_area(struct kunit *test)
+{
+	return chunk_test_area(test, "pernuma0");
+}
+
 static inline void chunk_test_free_runs(void *runs)
 {
 	chunk_runs_free(runs);

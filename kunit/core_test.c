@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the chunk heap core: chunk arithmetic and alignment, and
- * allocation and release against the kernel's real default CMA area
- * ("reserved"; boot with cma=64M, as scripts/kunit.sh does).
+ * allocation and release against the kernel's real CMA areas ("reserved"
+ * and "pernuma0"; boot with cma=64M cma_pernuma=16M, as scripts/kunit.sh
+ * does).
  */
 #include <kunit/test.h>
 #include <linux/dma-buf.h>
@@ -191,7 +192,7 @@ static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 
 static void chunk_alloc_rollback_test(struct kunit *test)
 {
-	const struct chunk_area *area = chunk_test_reserved(test);
+	const struct chunk_area *area = chunk_test_whole_area(test);
 	unsigned long all = area->nr_pages >> 4;
 	struct chunk_runs *hog = chunk_test_runs(test);
 	struct chunk_runs *runs = chunk_test_runs(test);
