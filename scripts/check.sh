@@ -48,20 +48,25 @@ count_kunit() {
 	grep -E '\[FAILED\]|\[CRASHED\]' "$2" | sed "s/^/  $1: /"
 }
 
-# run_e2e NAME [VAR=VALUE...]: the end-to-end job in a VM, its TAP counted
-# and its plan checked.
+# count_vm NAME LOG FINISHED: count a VM's TAP, and check that it printed
+# the line FINISHED and ran as many tests as it planned.
+count_vm() {
+	local plan ran
+	count_tap "$2" "$1"
+	grep -q "^$3" "$2" || part_failed "$1" "the VM did not finish" "$2"
+	plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$2" | tail -1)
+	ran=$(grep -cE '^(not )?ok [0-9]+' "$2")
+	[ "${plan:-x}" = "$ran" ] ||
+		part_failed "$1" "planned ${plan:-no} tests, ran $ran" "$2"
+}
+
+# run_e2e NAME [VAR=VALUE...]: the end-to-end job in a VM, counted.
 run_e2e() {
-	local name=$1 log=$logs/$1.log plan ran t0=$SECONDS
+	local name=$1 log=$logs/$1.log t0=$SECONDS
 	shift
 	env "$@" VM_LOG="$log" "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
 	echo "$name VM took $((SECONDS - t0)) s"
-	count_tap "$log" "$name"
-	grep -q '^chunk_heap: job e2e finished' "$log" ||
-		part_failed "$name" "the VM did not finish" "$log"
-	plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$log" | tail -1)
-	ran=$(grep -cE '^(not )?ok [0-9]+' "$log")
-	[ "${plan:-x}" = "$ran" ] ||
-		part_failed "$name" "planned ${plan:-no} tests, ran $ran" "$log"
+	count_vm "$name" "$log" 'chunk_heap: job e2e finished'
 }
 
 say "heapctl host tests"
@@ -92,12 +97,7 @@ say "Debian 12 guest with systemd"
 t0=$SECONDS
 "$TOP/scripts/guest.sh" run "$logs/guest.log" >"$logs/guest-build.log" 2>&1
 echo "Debian guest took $((SECONDS - t0)) s"
-count_tap "$logs/guest.log" guest
-grep -q '^chunk_heap: guest finished' "$logs/guest.log" ||
-	part_failed guest "the guest did not finish" "$logs/guest.log"
-plan=$(sed -nE 's/^1\.\.([0-9]+)\r?$/\1/p' "$logs/guest.log" | tail -1)
-ran=$(grep -cE '^(not )?ok [0-9]+' "$logs/guest.log")
-[ "${plan:-x}" = "$ran" ] || part_failed guest "planned ${plan:-no} tests, ran $ran" "$logs/guest.log"
+count_vm guest "$logs/guest.log" 'chunk_heap: guest finished'
 if grep -E 'WARNING:|BUG:|Call Trace|Oops' "$logs/guest.log"; then
 	part_failed guest "the kernel log has a warning" "$logs/guest.log"
 fi

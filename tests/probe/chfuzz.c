@@ -466,17 +466,15 @@ static int valid_name(const char *name, size_t len)
 }
 
 /*
- * What mkdir(CFS @name) makes: 1 and the component in *@b, *@blen if the
- * path resolves to one valid name; 0 if it cannot make a heap; -1 if it
- * goes through "..".
+ * What mkdir(CFS @name) makes: 1 if the path resolves to one valid name,
+ * 0 if it cannot make a heap, -1 if it goes through "..".
  */
-static int path_name(const char *name, const char **b, size_t *blen)
+static int path_name(const char *name)
 {
-	const char *c = name;
-	size_t n;
+	const char *c = name, *last = NULL;
+	size_t n, last_len = 0;
 	int parts = 0;
 
-	*blen = 0;
 	while (*c) {
 		n = strcspn(c, "/");
 		if (n == 2 && !strncmp(c, "..", 2))
@@ -484,22 +482,21 @@ static int path_name(const char *name, const char **b, size_t *blen)
 		if (n == 1 && *c == '.' && parts)
 			return 0;	/* "name/." is "name", which must exist */
 		if (n && !(n == 1 && *c == '.')) {
-			*b = c;
-			*blen = n;
+			last = c;
+			last_len = n;
 			parts++;
 		}
 		c += n;
 		c += *c == '/';
 	}
-	return parts == 1 && valid_name(*b, *blen);
+	return parts == 1 && valid_name(last, last_len);
 }
 
 static void op_mkdir_hostile(void)
 {
 	static const char hostile[] = "abc.-_/ \\\n\t*?%:'\"";
 	char name[300], path[400];
-	const char *b;
-	size_t len = rnd(4) ? rnd(12) + 1 : rnd(80) + 1, blen, i;
+	size_t len = rnd(4) ? rnd(12) + 1 : rnd(80) + 1, i;
 	int err, valid;
 	struct stat st;
 
@@ -516,7 +513,7 @@ static void op_mkdir_hostile(void)
 	 * "name". Judge the one component that is left; with
 	 * "..", the result depends on where it leads, so it is not judged.
 	 */
-	valid = path_name(name, &b, &blen);
+	valid = path_name(name);
 	snprintf(path, sizeof(path), CFS "%s", name);
 	snprintf(op_desc, sizeof(op_desc), "mkdir %s", quote(path, strlen(path)));
 	err = mkdir(path, 0755) ? errno : 0;

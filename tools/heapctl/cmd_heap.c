@@ -206,26 +206,46 @@ int cmd_enable(const struct heapctl_cmd *cmd, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv)
+/*
+ * rmdir heap @name and say so; add its live buffers to *@live. 0 or the
+ * exit code.
+ */
+static int destroy_one(const char *name, uint64_t *live)
 {
 	char path[PATH_MAX];
 	uint64_t buffers = 0;
-	const char *name;
 	int ret;
 
-	ret = existing_heap_arg(cmd, argc, argv, NULL, &name);
-	if (ret >= 0)
-		return ret;
 	heap_path(path, sizeof(path), name, "buffers");
 	heapctl_read_u64(path, &buffers);
 	ret = heap_rmdir(name);
 	if (ret)
 		return ret;
 	printf("destroyed %s\n", name);
-	if (buffers)
+	*live += buffers;
+	return 0;
+}
+
+static void print_live(uint64_t live)
+{
+	if (live)
 		printf("%llu live buffers keep their chunks until they are released\n",
-		       (unsigned long long)buffers);
-	return EXIT_OK;
+		       (unsigned long long)live);
+}
+
+int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	uint64_t live = 0;
+	const char *name;
+	int ret;
+
+	ret = existing_heap_arg(cmd, argc, argv, NULL, &name);
+	if (ret >= 0)
+		return ret;
+	ret = destroy_one(name, &live);
+	if (!ret)
+		print_live(live);
+	return ret;
 }
 
 /* One attribute heapctl set changes: the new value, and the old one. */
@@ -277,7 +297,7 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 		{ .attr = "max_bytes" }, { .attr = "numa_policy" }, { .attr = "pool_bytes" },
 	};
 	const char *name;
-	size_t i, n = 0;
+	size_t i, n;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "m:p:P:h", opts, NULL)) != -1) {
@@ -319,7 +339,7 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(set); i++)
 		if (set[i].given && set_read_old(name, &set[i]))
 			return EXIT_FAIL;
-	for (; n < ARRAY_SIZE(set); n++)
+	for (n = 0; n < ARRAY_SIZE(set); n++)
 		if (set[n].given && heap_write(name, set[n].attr, set[n].val))
 			break;
 	if (n < ARRAY_SIZE(set)) {
@@ -343,29 +363,19 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
  */
 int cmd_clear(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
-	char path[PATH_MAX], **names;
 	int ret, i, status = EXIT_OK;
-	uint64_t buffers, live = 0;
+	uint64_t live = 0;
+	char **names;
 
 	ret = heapctl_simple_args(cmd, argc, argv, NULL, 0, 0);
 	if (ret >= 0)
 		return ret;
 	if (heap_names(&names))
 		return EXIT_FAIL;
-	for (i = 0; names[i]; i++) {
-		buffers = 0;
-		heap_path(path, sizeof(path), names[i], "buffers");
-		heapctl_read_u64(path, &buffers);
-		if (heap_rmdir(names[i])) {
+	for (i = 0; names[i]; i++)
+		if (destroy_one(names[i], &live))
 			status = EXIT_FAIL;
-			continue;
-		}
-		printf("destroyed %s\n", names[i]);
-		live += buffers;
-	}
 	heapctl_free_list(names);
-	if (live)
-		printf("%llu live buffers keep their chunks until they are released\n",
-		       (unsigned long long)live);
+	print_live(live);
 	return status;
 }
