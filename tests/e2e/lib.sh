@@ -3,8 +3,19 @@
 # Each check prints one TAP line; scripts/check.sh counts them.
 
 CFS=/sys/kernel/config/chunk_heap
+# The kernel's page size, which busybox has no getconf for.
+PAGE_SIZE=$(awk '/^KernelPageSize:/ { print $2 * 1024; exit }' /proc/self/smaps)
 T_N=0
 T_FAILED=0
+
+# order_of BYTES: the chunk order of a chunk of BYTES (a power of two).
+order_of() {
+	_o=0
+	while [ $((PAGE_SIZE << _o)) -lt "$1" ]; do
+		_o=$((_o + 1))
+	done
+	echo "$_o"
+}
 
 ok() {
 	T_N=$((T_N + 1))

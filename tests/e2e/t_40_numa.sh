@@ -58,7 +58,7 @@ while read -r area nid bytes; do
 	base=$(cat "/sys/kernel/debug/cma/$area/base_pfn")
 	expect "... $area is on node $nid, as /proc/zoneinfo says" "$nid" pfn_node "$base"
 	expect "... and is $bytes bytes, as debugfs says" "$bytes" \
-		echo $(($(cat "/sys/kernel/debug/cma/$area/count") * 4096))
+		echo $(($(cat "/sys/kernel/debug/cma/$area/count") * PAGE_SIZE))
 done </tmp/areas.txt
 
 check "a heap on reserved with 64 KiB chunks is made" mkheap numa reserved 4

@@ -52,9 +52,9 @@ hc_size() {
 hc_areas() {
 	echo "AREA      NODE  SIZE     FREE"
 	printf '%-8s  %-4s  %-7s  %s\n' \
-		pernuma0 0 "64 MiB" "$(hc_size $(($2 * 4096)))" \
-		pernuma1 1 "64 MiB" "$(hc_size $(($3 * 4096)))" \
-		reserved 1 "384 MiB" "$(hc_size $(($1 * 4096)))"
+		pernuma0 0 "64 MiB" "$(hc_size $(($2 * PAGE_SIZE)))" \
+		pernuma1 1 "64 MiB" "$(hc_size $(($3 * PAGE_SIZE)))" \
+		reserved 1 "384 MiB" "$(hc_size $(($1 * PAGE_SIZE)))"
 }
 
 hc_areas_json() {
@@ -65,19 +65,19 @@ hc_areas_json() {
       "name": "pernuma0",
       "node": 0,
       "size": 67108864,
-      "free": $(($2 * 4096))
+      "free": $(($2 * PAGE_SIZE))
     },
     {
       "name": "pernuma1",
       "node": 1,
       "size": 67108864,
-      "free": $(($3 * 4096))
+      "free": $(($3 * PAGE_SIZE))
     },
     {
       "name": "reserved",
       "node": 1,
       "size": 402653184,
-      "free": $(($1 * 4096))
+      "free": $(($1 * PAGE_SIZE))
     }
   ]
 }
@@ -736,7 +736,7 @@ expect "heapctl create --max bogus is a usage error" \
 	"E: heapctl: --max takes a size such as 24M or 1G (0: no limit)
 rc=2" hc_run heapctl create hcbad --area reserved --chunk-size 64K --max bogus
 expect "heapctl create --chunk-size 48K (not a power of two) is a usage error" \
-	"E: heapctl: --chunk-size takes a power of two from 4096 to 1 GiB
+	"E: heapctl: --chunk-size takes a power of two from $PAGE_SIZE to 1 GiB
 rc=2" hc_run heapctl create hcbad --area reserved --chunk-size 48K
 expect "heapctl create --order 19 is a usage error" "E: heapctl: --order takes 0 to 18
 rc=2" hc_run heapctl create hcbad --area reserved --order 19

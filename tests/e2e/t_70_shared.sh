@@ -147,10 +147,10 @@ echo "# reserved: ${2:-?} ms"
 # pinned ones, at order 0, found around each pinned page.
 pinned=$(sed -n 's/.* reserved \([0-9]*\) of .*/\1/p' /tmp/bg.pin.out)
 want=$(( $(area_free reserved) - ${pinned:-0} ))
-set -- $(chtest timed alloc pin0 $((want * 4096)))
+set -- $(chtest timed alloc pin0 $((want * PAGE_SIZE)))
 expect "order 0: all $want free pages around $pinned pinned ones" OK echo "$1"
 echo "# order 0, all free pages: ${2:-?} ms"
-expect "... but not one page more" ENOMEM chtest alloc pin0 $(((want + 1) * 4096))
+expect "... but not one page more" ENOMEM chtest alloc pin0 $(((want + 1) * PAGE_SIZE))
 expect "chload lets go" OK bg_finish pin
 for o in 0 4 9; do
 	echo 0 >"$CFS/pin$o/enable"

@@ -134,8 +134,11 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 		case 'o':
 			if (cfg.chunk_order >= 0)
 				return heapctl_usage_error("give one --order or --chunk-size");
-			if (heapctl_parse_order(optarg, &order))
-				return heapctl_usage_error("--order takes 0 to 18");
+			if (heapctl_parse_order(optarg, &order)) {
+				snprintf(msg, sizeof(msg), "--order takes 0 to %u",
+					 heapctl_max_order());
+				return heapctl_usage_error(msg);
+			}
 			cfg.chunk_order = order;
 			break;
 		case 'c':
@@ -144,7 +147,7 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 			if (heapctl_parse_size(optarg, &size) ||
 			    heapctl_size_to_order(size, &order)) {
 				heapctl_format_size(chunk, sizeof(chunk),
-						    heapctl_page_size() << HEAPCTL_MAX_ORDER);
+						    heapctl_page_size() << heapctl_max_order());
 				snprintf(msg, sizeof(msg),
 					 "--chunk-size takes a power of two from %llu to %s",
 					 (unsigned long long)heapctl_page_size(), chunk);

@@ -305,6 +305,7 @@ static const char *json_str(struct json_object *val)
 /* Check one key of a saved heap and put it in @h->cfg; 0 or an error text. */
 static const char *check_key(struct saved_heap *h, const char *key, struct json_object *val)
 {
+	static char msg[64];
 	const char *s;
 	int64_t v;
 
@@ -319,8 +320,12 @@ static const char *check_key(struct saved_heap *h, const char *key, struct json_
 		h->cfg.cma_area = s;
 	} else if (!strcmp(key, "chunk_order")) {
 		v = json_object_get_int64(val);
-		if (!json_object_is_type(val, json_type_int) || v < 0 || v > HEAPCTL_MAX_ORDER)
-			return "chunk_order must be a number from 0 to 18";
+		if (!json_object_is_type(val, json_type_int) || v < 0 ||
+		    v > heapctl_max_order()) {
+			snprintf(msg, sizeof(msg), "chunk_order must be a number from 0 to %u",
+				 heapctl_max_order());
+			return msg;
+		}
 		h->cfg.chunk_order = v;
 	} else if (!strcmp(key, "max_bytes")) {
 		/* json-c reads numbers above INT64_MAX as unsigned. */

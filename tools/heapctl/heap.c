@@ -77,7 +77,7 @@ static const struct heapctl_hint heap_hints[] = {
 	{ "cma_area", ERANGE, "the area cannot hold one chunk of this order" },
 	{ "cma_area", EBUSY, "disable the heap first" },
 	{ "chunk_order", EINVAL, "not a decimal number" },
-	{ "chunk_order", ERANGE, "above 18, or too large for the heap's CMA area" },
+	{ "chunk_order", ERANGE, "above 1 GiB chunks, or too large for the heap's CMA area" },
 	{ "chunk_order", EBUSY, "disable the heap first" },
 	{ "numa_policy", EINVAL, "use one of default, off, local, bind, interleave" },
 	{ "numa_policy", EBUSY, "disable the heap first" },

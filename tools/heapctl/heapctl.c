@@ -35,7 +35,7 @@ static const struct heapctl_cmd commands[] = {
 	  "quota and NUMA policy, and enable it if asked. If any step fails, the\n"
 	  "heap is removed again, so nothing is left half-made.\n\n"
 	  "  -a, --area AREA            CMA area, as in /sys/kernel/mm/cma/\n"
-	  "  -o, --order N              chunk order, 0 to 18 (chunks of PAGE_SIZE << N)\n"
+	  "  -o, --order N              chunk order (chunks of PAGE_SIZE << N, up to 1 GiB)\n"
 	  "  -c, --chunk-size SIZE      chunk size instead of order: a power of two\n"
 	  "                             of at least a page (64K, 2M)\n"
 	  "  -m, --max SIZE             quota on live bytes (24M, 1G); 0 = unlimited\n"

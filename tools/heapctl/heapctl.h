@@ -29,7 +29,6 @@
 #define HEAPCTL_CONFIG_FILE	"/etc/chunk_heap/heaps.json"
 #endif
 
-#define HEAPCTL_MAX_ORDER	18
 #define HEAPCTL_NAME_MAX	63
 #define HEAPCTL_DEVICE_NAME_MAX	255
 
@@ -176,7 +175,12 @@ void heapctl_format_size(char *buf, size_t size, uint64_t bytes);
  * 0, -EINVAL or -ERANGE.
  */
 int heapctl_parse_uint(const char *s, uint64_t max, uint64_t *val);
-/* A decimal chunk order 0..18; 0 or -EINVAL/-ERANGE. */
+/*
+ * The module's largest chunk order, that of 1 GiB chunks: 18 with 4 KiB
+ * pages, 16 with 16 KiB pages.
+ */
+unsigned int heapctl_max_order(void);
+/* A decimal chunk order 0..heapctl_max_order(); 0 or -EINVAL/-ERANGE. */
 int heapctl_parse_order(const char *s, unsigned int *order);
 /* A chunk size, a power of two of at least a page, as an order. */
 int heapctl_size_to_order(uint64_t size, unsigned int *order);

@@ -85,7 +85,7 @@ int heapctl_parse_uint(const char *s, uint64_t max, uint64_t *val)
 int heapctl_parse_order(const char *s, unsigned int *order)
 {
 	uint64_t v;
-	int err = heapctl_parse_uint(s, HEAPCTL_MAX_ORDER, &v);
+	int err = heapctl_parse_uint(s, heapctl_max_order(), &v);
 
 	if (!err)
 		*order = v;
@@ -99,6 +99,15 @@ uint64_t heapctl_page_size(void)
 	return ps > 0 ? ps : 4096;
 }
 
+unsigned int heapctl_max_order(void)
+{
+	unsigned int shift = 0;
+
+	while ((1ULL << shift) < heapctl_page_size())
+		shift++;
+	return 30 - shift;
+}
+
 int heapctl_size_to_order(uint64_t size, unsigned int *order)
 {
 	uint64_t page = heapctl_page_size();
@@ -108,7 +117,7 @@ int heapctl_size_to_order(uint64_t size, unsigned int *order)
 		return -EINVAL;
 	while ((page << o) < size)
 		o++;
-	if (o > HEAPCTL_MAX_ORDER)
+	if (o > heapctl_max_order())
 		return -ERANGE;
 	*order = o;
 	return 0;

@@ -506,7 +506,7 @@ inject cma_area:ENOENT "create reports an unknown area" 1 \
 	"cma_area: No such file or directory: no CMA area has that name" \
 	create fresh --area nosuch --order 4
 inject chunk_order:ERANGE "create reports an order the area cannot hold" 1 \
-	"chunk_order: Numerical result out of range: above 18, or too large" \
+	"chunk_order: Numerical result out of range: above 1 GiB chunks, or too large" \
 	create fresh --area reserved --order 18
 inject enable:EEXIST "create reports a name another dma-heap has" 1 \
 	"fresh/enable: File exists: another dma-heap already has this name" \
