@@ -10,6 +10,7 @@
 #   make check           every test: heapctl, KUnit (kunit.py), QEMU end to
 #                        end, and again on the sanitizer kernel
 #   make bench           the benchmark table, measured in one boot
+#   make bench-arm64     the same on the arm64 guest
 #   make kunit           the KUnit suites only
 #   make kernel          the patched 6.12 test kernel, cached in
 #                        $(CHUNK_HEAP_CACHE) (default ~/.cache/chunk_heap)
@@ -18,6 +19,10 @@ CHUNK_HEAP_CACHE ?= $(HOME)/.cache/chunk_heap
 export CHUNK_HEAP_CACHE
 KDIR ?= $(CHUNK_HEAP_CACHE)/build/vm
 KDIR_SAN := $(CHUNK_HEAP_CACHE)/build/san
+# The other configurations of the test matrix (scripts/common.sh).
+KDIR_61 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-6.1-4k
+KDIR_ARM64 := $(CHUNK_HEAP_CACHE)/build/vm-arm64-6.12-4k
+ARM64 := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 BUILD := $(CURDIR)/build
 MODSRC := Kbuild $(shell find src kunit -name '*.[ch]')
 
@@ -49,25 +54,46 @@ $(BUILD)/module-san/chunk_heap.ko: $(MODSRC)
 $(BUILD)/module-san-kunit/chunk_heap.ko: $(MODSRC)
 	$(call build_module,$(BUILD)/module-san-kunit,$(KDIR_SAN),CONFIG_DMABUF_HEAPS_CHUNK_KUNIT_TEST=y)
 
+# For 6.1: the module and the importer.
+module-6.1: $(BUILD)/module-6.1/chunk_heap.ko $(BUILD)/kmod-6.1/chimport.ko
+
+$(BUILD)/module-6.1/chunk_heap.ko: $(MODSRC)
+	$(call build_module,$(BUILD)/module-6.1,$(KDIR_61))
+
+# For arm64, cross-built: the module and the importer, and the static
+# programs the VM runs.
+arm64: $(BUILD)/module-arm64/chunk_heap.ko $(BUILD)/kmod-arm64/chimport.ko
+	$(MAKE) -C tools/heapctl O=$(BUILD)/heapctl-arm64 CC=aarch64-linux-gnu-gcc
+	$(MAKE) -C tests/probe O=$(BUILD)/probe-arm64 CC=aarch64-linux-gnu-gcc
+
+$(BUILD)/module-arm64/chunk_heap.ko: $(MODSRC)
+	$(call build_module,$(BUILD)/module-arm64,$(KDIR_ARM64),$(ARM64))
+
 heapctl:
 	$(MAKE) -C tools/heapctl O=$(BUILD)/heapctl
 
 # The probes, and chimport.ko, a test importer that vmaps buffers.
-# $(call build_kmod,DIR,KDIR)
+# $(call build_kmod,DIR,KDIR[,FLAGS])
 define build_kmod
 	@mkdir -p $(1)
-	cp tests/kmod/Kbuild tests/kmod/chimport.c $(1)/
-	$(MAKE) -C $(2) M=$(1) modules
+	cp tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h $(1)/
+	$(MAKE) -C $(2) M=$(1) $(3) modules
 endef
 
 probes: $(BUILD)/kmod/chimport.ko
 	$(MAKE) -C tests/probe O=$(BUILD)/probe
 
-$(BUILD)/kmod/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c
+$(BUILD)/kmod/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
 	$(call build_kmod,$(BUILD)/kmod,$(KDIR))
 
-$(BUILD)/kmod-san/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c
+$(BUILD)/kmod-san/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
 	$(call build_kmod,$(BUILD)/kmod-san,$(KDIR_SAN))
+
+$(BUILD)/kmod-6.1/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
+	$(call build_kmod,$(BUILD)/kmod-6.1,$(KDIR_61))
+
+$(BUILD)/kmod-arm64/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
+	$(call build_kmod,$(BUILD)/kmod-arm64,$(KDIR_ARM64),$(ARM64))
 
 # heapctl and its files (PREFIX, DESTDIR), and the module into
 # /lib/modules/<release>/updates of KDIR's kernel (INSTALL_MOD_PATH).
@@ -87,22 +113,33 @@ deps:
 kernel: deps
 	scripts/kernel.sh vm
 
-# After the VM kernel, never beside it: two kernel builds at once would
-# share two cores.
+# One after the other, never two at once: two kernel builds would share
+# two cores.
 kernel-san: kernel
 	scripts/kernel.sh san
+
+kernel-6.1: kernel-san
+	CHUNK_HEAP_KVER=6.1 scripts/kernel.sh vm
+
+kernel-arm64: kernel-6.1
+	CHUNK_HEAP_ARCH=arm64 scripts/kernel.sh vm
 
 demo: kernel
 	$(MAKE) all probes
 	scripts/vm.sh demo
 
-check: kernel-san
-	$(MAKE) all probes module-san
+check: kernel-arm64
+	$(MAKE) all probes module-san module-6.1 arm64
 	scripts/check.sh
 
 bench: kernel
 	$(MAKE) all probes
 	scripts/bench.sh
+
+bench-arm64:
+	CHUNK_HEAP_ARCH=arm64 scripts/kernel.sh vm
+	$(MAKE) arm64
+	CHUNK_HEAP_ARCH=arm64 scripts/bench.sh
 
 kunit: deps
 	scripts/kunit.sh
@@ -110,5 +147,5 @@ kunit: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module module-san heapctl probes install modules_install deb deps kernel kernel-san demo check \
-	bench kunit clean
+.PHONY: all module module-san module-6.1 arm64 kernel-6.1 kernel-arm64 heapctl probes install modules_install deb deps kernel kernel-san demo check \
+	bench bench-arm64 kunit clean

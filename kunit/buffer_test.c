@@ -7,7 +7,6 @@
  * register real dma-heaps named kunit-*, which stay until the test kernel
  * stops.
  */
-#include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
@@ -27,7 +26,7 @@
 /**
  * struct frag - an area left with holes by fragment()
  * @area:	the area
- * @base:	its first order-4 chunk
+ * @base:	its first 64 KiB chunk
  * @hole:	chunks per hole, and per held block between holes
  * @nr_blocks:	blocks, held and free alternately, the first held
  */
@@ -44,12 +43,12 @@ static void release_held(void *data)
 	unsigned long b;
 
 	for (b = 0; b < f->nr_blocks; b += 2)
-		cma_release(f->area->cma, nth_page(f->base, b * f->hole * 16),
-			    f->hole * 16);
+		cma_release(f->area->cma, nth_page(f->base, b * f->hole * PAGES_64K),
+			    f->hole * PAGES_64K);
 }
 
 /*
- * Take the whole area as order-4 chunks, then give back every other
+ * Take the whole area as 64 KiB chunks, then give back every other
  * block of @hole chunks: the area is left with holes of @hole chunks,
  * each aligned to its size. The blocks still held go back when the test
  * ends, however it ends.
@@ -63,21 +62,23 @@ static struct frag *fragment(struct kunit *test, unsigned long hole)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	f->area = chunk_test_whole_area(test);
 	f->hole = hole;
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, f->area, 4,
-						    f->area->nr_pages >> 4), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, f->area, ORDER_64K,
+						    f->area->nr_pages >> ORDER_64K), 0);
 	/* An idle area gives it in one run. */
 	KUNIT_ASSERT_EQ(test, hog->nr_runs, 1);
 	f->base = hog->run[0].page;
 	f->nr_blocks = hog->nr_chunks / hole;
 	/* The tail that is no whole block goes back at once. */
 	if (hog->nr_chunks > f->nr_blocks * hole)
-		cma_release(f->area->cma, nth_page(f->base, f->nr_blocks * hole * 16),
-			    (hog->nr_chunks - f->nr_blocks * hole) * 16);
+		cma_release(f->area->cma,
+			    nth_page(f->base, f->nr_blocks * hole * PAGES_64K),
+			    (hog->nr_chunks - f->nr_blocks * hole) * PAGES_64K);
 	kvfree(hog->run);
 	memset(hog, 0, sizeof(*hog));
 
 	for (b = 1; b < f->nr_blocks; b += 2)
-		cma_release(f->area->cma, nth_page(f->base, b * hole * 16), hole * 16);
+		cma_release(f->area->cma, nth_page(f->base, b * hole * PAGES_64K),
+			    hole * PAGES_64K);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, release_held, f), 0);
 	return f;
 }
@@ -92,7 +93,7 @@ static void expect_runs(struct kunit *test, const struct chunk_runs *runs,
 	KUNIT_EXPECT_EQ(test, runs->cma_calls, calls);
 	for (i = 0; i < runs->nr_runs; i++) {
 		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, chunks);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % PAGES_64K, 0);
 	}
 }
 
@@ -105,7 +106,7 @@ static void expect_runs(struct kunit *test, const struct chunk_runs *runs,
  * @nr_runs:	runs the buffer must come in
  * @chunks:	chunks in each run
  * @calls:	cma_alloc() calls, failed ones included
- * @rest:	then take every free chunk left, as order-4 chunks
+ * @rest:	then take every free chunk left, as 64 KiB chunks
  */
 struct frag_case {
 	const char *desc;
@@ -120,18 +121,23 @@ struct frag_case {
 
 static const struct frag_case frag_cases[] = {
 	/* 32 single-chunk holes: 32, 16, 8, 4, 2 fail, then 32 calls of 1. */
-	{ "64 KiB holes, order 4", 1, 4, 32, 32, 1, 5 + 32, false },
+	{ "64 KiB holes, 64 KiB chunks", 1, ORDER_64K, 32, 32, 1, 5 + 32, false },
 	/* 4 MiB over 1 MiB holes: 4 and 2 MiB fail, then 4 runs of 16. */
-	{ "1 MiB holes, order 4", 16, 4, 64, 4, 16, 2 + 4, true },
+	{ "1 MiB holes, 64 KiB chunks", 16, ORDER_64K, 64, 4, 16, 2 + 4, true },
 	/*
 	 * Single pages from 64 KiB holes: the cost follows the holes, not
-	 * the pages. 64 and 32 pages fail, then one call per hole, each an
-	 * aligned run of 16.
+	 * the pages. Four and two holes' worth fail, then one call per hole,
+	 * each an aligned run of a hole's pages.
 	 */
-	{ "64 KiB holes, order 0", 1, 0, 64, 4, 16, 2 + 4, false },
+	{ "64 KiB holes, order 0", 1, 0, 4 * PAGES_64K, 4, PAGES_64K, 2 + 4, false },
 };
 
-KUNIT_ARRAY_PARAM_DESC(frag, frag_cases, desc);
+static void frag_desc(const struct frag_case *c, char *desc)
+{
+	chunk_test_desc(desc, c->desc);
+}
+
+KUNIT_ARRAY_PARAM(frag, frag_cases, frag_desc);
 
 static void chunk_fragmented_test(struct kunit *test)
 {
@@ -147,7 +153,7 @@ static void chunk_fragmented_test(struct kunit *test)
 	chunk_runs_free(runs);
 
 	/* Every free chunk can still be had: half of the whole blocks. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, 4,
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, f->area, ORDER_64K,
 						    f->nr_blocks / 2 * c->hole), 0);
 }
 
@@ -163,11 +169,13 @@ static void chunk_small_buffers_pack_test(struct kunit *test)
 	struct chunk_runs *b = chunk_test_runs(test);
 	struct chunk_runs *c = chunk_test_runs(test);
 
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, a, area, 4, 1), 0);
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, b, area, 4, 1), 0);
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, c, area, 4, 2), 0);
-	KUNIT_EXPECT_EQ(test, page_to_pfn(b->run[0].page), page_to_pfn(a->run[0].page) + 16);
-	KUNIT_EXPECT_EQ(test, page_to_pfn(c->run[0].page), page_to_pfn(a->run[0].page) + 32);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, a, area, ORDER_64K, 1), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, b, area, ORDER_64K, 1), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, c, area, ORDER_64K, 2), 0);
+	KUNIT_EXPECT_EQ(test, page_to_pfn(b->run[0].page),
+			page_to_pfn(a->run[0].page) + PAGES_64K);
+	KUNIT_EXPECT_EQ(test, page_to_pfn(c->run[0].page),
+			page_to_pfn(a->run[0].page) + 2 * PAGES_64K);
 }
 
 /* The run metadata stays under 0.1 % of the buffer from order 2 up. */
@@ -197,7 +205,7 @@ static void chunk_fatal_signal_test(struct kunit *test)
 	int ret;
 
 	send_sigkill_to_self(test);
-	ret = chunk_test_alloc_from(test, runs, area, 4, SZ_16M >> 16);
+	ret = chunk_test_alloc_from(test, runs, area, ORDER_64K, SZ_16M >> 16);
 	clear_sigkill();
 	KUNIT_EXPECT_EQ(test, ret, -EINTR);
 	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1);
@@ -206,7 +214,8 @@ static void chunk_fatal_signal_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, runs->run);
 	/* The area lost nothing: all of it can still be had at once. */
 	runs->cma_calls = 0;
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, 4, area->nr_pages >> 4), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, ORDER_64K,
+						    area->nr_pages >> ORDER_64K), 0);
 	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1);
 }
 
@@ -238,7 +247,7 @@ static struct chunk_heap *enabled_heap(struct kunit *test, const char *name,
 
 static void chunk_heap_fatal_signal_test(struct kunit *test)
 {
-	struct chunk_heap *heap = enabled_heap(test, "kunit-signal", 4);
+	struct chunk_heap *heap = enabled_heap(test, "kunit-signal", ORDER_64K);
 	struct dma_buf *buf;
 
 	send_sigkill_to_self(test);
@@ -252,7 +261,7 @@ static void chunk_heap_fatal_signal_test(struct kunit *test)
 
 static void chunk_quota_accounting_test(struct kunit *test)
 {
-	struct chunk_heap *heap = enabled_heap(test, "kunit-quota", 4);
+	struct chunk_heap *heap = enabled_heap(test, "kunit-quota", ORDER_64K);
 	unsigned int idx = chunk_test_reserved(test)->index;
 	struct dma_buf *a, *b, *c;
 
@@ -293,17 +302,17 @@ static void chunk_quota_accounting_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&heap->stats.peak), SZ_128K);
 
 	/* Settings that need a disabled heap. */
-	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 5), -EBUSY);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, ORDER_64K + 1), -EBUSY);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), -EBUSY);
 	KUNIT_EXPECT_EQ(test, chunk_heap_disable(heap), 0);
-	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, 5), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(heap, ORDER_64K + 1), 0);
 	a = chunk_heap_alloc_buffer(heap, SZ_64K, O_RDWR, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(a), -ENODEV);
 }
 
 static void chunk_heap_reattach_test(struct kunit *test)
 {
-	struct chunk_heap *first = enabled_heap(test, "kunit-again", 4);
+	struct chunk_heap *first = enabled_heap(test, "kunit-again", ORDER_64K);
 	struct chunk_heap *second;
 	struct dma_buf *buf;
 
@@ -312,7 +321,7 @@ static void chunk_heap_reattach_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, second);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, second), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(second, chunk_test_reserved(test)), 0);
-	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(second, 9), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_order(second, ORDER_2M), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_enable(second), -EBUSY);
 
 	/* Once the first retires, the second takes the name over. */
@@ -385,7 +394,7 @@ static void unmap(struct dma_buf *buf, struct dma_buf_attachment *att,
  */
 static void chunk_sg_table_test(struct kunit *test)
 {
-	struct chunk_heap *heap = enabled_heap(test, "kunit-sg", 4);
+	struct chunk_heap *heap = enabled_heap(test, "kunit-sg", ORDER_64K);
 	struct dma_buf_attachment *att;
 	struct scatterlist *sg;
 	struct sg_table *sgt;
@@ -449,7 +458,7 @@ static unsigned long map_user(struct kunit *test, struct dma_buf *buf,
  */
 static void chunk_mmap_test(struct kunit *test)
 {
-	struct chunk_heap *heap = enabled_heap(test, "kunit-mmap", 4);
+	struct chunk_heap *heap = enabled_heap(test, "kunit-mmap", ORDER_64K);
 	struct iosys_map map;
 	struct dma_buf *buf;
 	unsigned long addr, i;
@@ -491,7 +500,7 @@ static void chunk_mmap_test(struct kunit *test)
 
 static void chunk_vmap_test(struct kunit *test)
 {
-	struct chunk_heap *heap = enabled_heap(test, "kunit-vmap", 4);
+	struct chunk_heap *heap = enabled_heap(test, "kunit-vmap", ORDER_64K);
 	struct iosys_map map, again;
 	struct dma_buf *buf;
 	u8 *va;

@@ -7,9 +7,21 @@
 
 #include <kunit/test.h>
 #include <linux/overflow.h>
+#include <linux/sizes.h>
 
+/* The KUnit part of the compat header too. */
+#define CHUNK_HEAP_KUNIT
+#include "../src/compat.h"
 #include "../src/core/core.h"
 #include "../src/numa/numa.h"
+
+/*
+ * The suites count in 64 KiB and 2 MiB chunks whatever the page size: the
+ * orders of those chunks, and the pages in a 64 KiB one.
+ */
+#define ORDER_64K	(16 - PAGE_SHIFT)
+#define ORDER_2M	(21 - PAGE_SHIFT)
+#define PAGES_64K	(SZ_64K / PAGE_SIZE)
 
 /*
  * A CMA area the test needs, or skip the test: an area the kernel was not
@@ -41,6 +53,12 @@ static inline const struct chunk_area *chunk_test_reserved(struct kunit *test)
 static inline const struct chunk_area *chunk_test_whole_area(struct kunit *test)
 {
 	return chunk_test_area(test, "pernuma0");
+}
+
+/* A parameterised case's description, for KUNIT_ARRAY_PARAM(). */
+static inline void chunk_test_desc(char *desc, const char *text)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", text);
 }
 
 static inline void chunk_test_free_runs(void *runs)

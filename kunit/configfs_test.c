@@ -5,6 +5,7 @@
 #include <kunit/test.h>
 #include <linux/string.h>
 
+#include "chunk_test.h"
 #include "../src/configfs/configfs.h"
 
 struct word_case {
@@ -28,7 +29,12 @@ static const struct word_case word_cases[] = {
 	{ "too long and bad", "01234567 x", -EINVAL, NULL },
 };
 
-KUNIT_ARRAY_PARAM_DESC(word, word_cases, desc);
+static void word_desc(const struct word_case *c, char *desc)
+{
+	chunk_test_desc(desc, c->desc);
+}
+
+KUNIT_ARRAY_PARAM(word, word_cases, word_desc);
 
 static void chunk_parse_word_test(struct kunit *test)
 {
@@ -70,7 +76,12 @@ static const struct number_case number_cases[] = {
 	NUMBER("a NUL before the newline", "4\0\n", -EINVAL, 0),
 };
 
-KUNIT_ARRAY_PARAM_DESC(number, number_cases, desc);
+static void number_desc(const struct number_case *c, char *desc)
+{
+	chunk_test_desc(desc, c->desc);
+}
+
+KUNIT_ARRAY_PARAM(number, number_cases, number_desc);
 
 static void chunk_parse_number_test(struct kunit *test)
 {

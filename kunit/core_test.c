@@ -26,22 +26,29 @@ struct len_case {
 #define ANY ULONG_MAX
 
 static const struct len_case len_cases[] = {
-	{ "one byte is one chunk", 1, 4, ANY, 0, 1 },
-	{ "an exact chunk", SZ_64K, 4, ANY, 0, 1 },
-	{ "a byte over a chunk", SZ_64K + 1, 4, ANY, 0, 2 },
-	{ "64 MiB of 64 KiB", SZ_64M, 4, ANY, 0, 1024 },
+	{ "one byte is one chunk", 1, ORDER_64K, ANY, 0, 1 },
+	{ "an exact chunk", SZ_64K, ORDER_64K, ANY, 0, 1 },
+	{ "a byte over a chunk", SZ_64K + 1, ORDER_64K, ANY, 0, 2 },
+	{ "64 MiB of 64 KiB", SZ_64M, ORDER_64K, ANY, 0, 1024 },
 	{ "64 MiB of pages", SZ_64M, 0, ANY, 0, SZ_64M / PAGE_SIZE },
-	{ "2 MiB chunks round up", SZ_2M + PAGE_SIZE, 9, ANY, 0, 2 },
-	{ "exactly what the areas hold", SZ_64M, 4, 1024, 0, 1024 },
-	{ "a chunk more than the areas hold", SZ_64M + 1, 4, 1024, -ENOMEM, 0 },
-	{ "zero length", 0, 4, ANY, -EINVAL, 0 },
+	{ "2 MiB chunks round up", SZ_2M + PAGE_SIZE, ORDER_2M, ANY, 0, 2 },
+	{ "exactly what the areas hold", SZ_64M, ORDER_64K, 1024, 0, 1024 },
+	{ "a chunk more than the areas hold", SZ_64M + 1, ORDER_64K, 1024, -ENOMEM, 0 },
+	{ "zero length", 0, ORDER_64K, ANY, -EINVAL, 0 },
 	{ "rounding overflows", ULONG_MAX, 0, ANY, -EINVAL, 0 },
 	/* Rounds without overflow, but its byte count does not fit an s64. */
-	{ "2^64 - 64 KiB is refused", -(unsigned long)SZ_64K, 4, 1UL << 20, -ENOMEM, 0 },
-	{ "more chunks than an unsigned int", 1UL << 46, 0, ANY, -ENOMEM, 0 },
+	{ "2^64 - 64 KiB is refused", -(unsigned long)SZ_64K, ORDER_64K, 1UL << 20,
+	  -ENOMEM, 0 },
+	{ "more chunks than an unsigned int", 1UL << (PAGE_SHIFT + 32), 0, ANY,
+	  -ENOMEM, 0 },
 };
 
-KUNIT_ARRAY_PARAM_DESC(len, len_cases, desc);
+static void len_desc(const struct len_case *c, char *desc)
+{
+	chunk_test_desc(desc, c->desc);
+}
+
+KUNIT_ARRAY_PARAM(len, len_cases, len_desc);
 
 static void chunk_len_test(struct kunit *test)
 {
@@ -79,8 +86,10 @@ static void chunk_check_order_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(NULL, CHUNK_HEAP_MAX_ORDER), 0);
 	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(NULL, CHUNK_HEAP_MAX_ORDER + 1),
 			-ERANGE);
-	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(&area, 12), 0);
-	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(&area, 13), -ERANGE);
+	/* 16 MiB at 0 holds one 16 MiB chunk, and no larger one. */
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(&area, ilog2(area.nr_pages)), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_check_order(&area, ilog2(area.nr_pages) + 1),
+			-ERANGE);
 }
 
 static void chunk_check_name_test(struct kunit *test)
@@ -141,7 +150,7 @@ static void expect_chunks_sane(struct kunit *test, const struct chunk_area *area
 static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 {
 	const struct chunk_area *area = chunk_test_reserved(test);
-	static const unsigned int orders[] = { 0, 4, 9 };
+	static const unsigned int orders[] = { 0, ORDER_64K, ORDER_2M };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(orders); i++) {
@@ -165,18 +174,20 @@ static void chunk_alloc_aligned_zeroed_test(struct kunit *test)
 
 /*
  * An idle area gives a buffer in one call, as one run aligned to the
- * larger of the chunk and the pageblock: a busy page met on the way
- * costs a try per pageblock, never a try per chunk.
+ * larger of the chunk and the pageblock (but not beyond the run itself,
+ * with 16 KiB pages' 32 MiB pageblocks): a busy page met on the way costs
+ * a try per pageblock, never a try per chunk.
  */
 static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 {
 	const struct chunk_area *area = chunk_test_reserved(test);
-	static const unsigned int orders[] = { 0, 4, 9 };
+	static const unsigned int orders[] = { 0, ORDER_64K, ORDER_2M };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(orders); i++) {
-		unsigned long stride = 1UL << max_t(unsigned int, orders[i],
-						    pageblock_order);
+		unsigned long stride = min(1UL << max_t(unsigned int, orders[i],
+							pageblock_order),
+					   SZ_16M / PAGE_SIZE);
 		struct chunk_runs *runs = chunk_test_runs(test);
 
 		/* 16 MiB, whatever the order. */
@@ -193,29 +204,29 @@ static void chunk_alloc_one_call_when_idle_test(struct kunit *test)
 static void chunk_alloc_rollback_test(struct kunit *test)
 {
 	const struct chunk_area *area = chunk_test_whole_area(test);
-	unsigned long all = area->nr_pages >> 4;
+	unsigned long all = area->nr_pages >> ORDER_64K;
 	struct chunk_runs *hog = chunk_test_runs(test);
 	struct chunk_runs *runs = chunk_test_runs(test);
 	struct chunk_runs *none = chunk_test_runs(test);
 
 	/* Leave exactly 8 free 64 KiB chunks in the area. */
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, area, 4, all - 8), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, area, ORDER_64K, all - 8), 0);
 
 	/* 16 cannot be had: the 8 taken on the way are given back. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, 4, 16), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, ORDER_64K, 16), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, runs->nr_runs, 0);
 	KUNIT_EXPECT_EQ(test, runs->nr_chunks, 0);
 	KUNIT_EXPECT_NULL(test, runs->run);
 
 	/* ... so all 8 are still there, and then none. */
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, 4, 8), 0);
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, none, area, 4, 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, runs, area, ORDER_64K, 8), 0);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, none, area, ORDER_64K, 1), -ENOMEM);
 	chunk_runs_free(runs);
 	chunk_runs_free(hog);
 
 	/* More than the area holds fails at once, without asking CMA. */
 	none->cma_calls = 0;
-	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, none, area, 4, all + 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, chunk_test_alloc_from(test, none, area, ORDER_64K, all + 1), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, none->cma_calls, 0);
 }
 

@@ -197,7 +197,7 @@ static int place_and_alloc(struct kunit *test, enum chunk_numa_policy policy,
 
 	plan = chunk_numa_place(policy, chunk_test_reserved(test), nr);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(plan));
-	ret = chunk_runs_alloc(runs, plan, 4, nr);
+	ret = chunk_runs_alloc(runs, plan, ORDER_64K, nr);
 	kfree(plan);
 	return ret;
 }
@@ -231,7 +231,7 @@ static void numa_local_fallback_real_test(struct kunit *test)
 	pn1 = chunk_area_find("pernuma1");
 	res = chunk_test_reserved(test);
 	runs = chunk_test_runs(test);
-	all = pn1->nr_pages >> 4;
+	all = pn1->nr_pages >> ORDER_64K;
 	pin_to_node(test, 1);
 
 	/* 8 chunks more than node 1's area holds: they come from reserved. */
@@ -258,13 +258,13 @@ static void numa_bind_real_test(struct kunit *test)
 	pin_to_node(test, 1);
 
 	/* Fill node 1's area, then bind has nowhere to go. */
-	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, pn1->nr_pages >> 4,
+	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, pn1->nr_pages >> ORDER_64K,
 					      runs), 0);
 	KUNIT_EXPECT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, 1, more), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, more->nr_runs, 0);
 	chunk_runs_free(runs);
 	/* ... and everything went back: the whole area is free again. */
-	KUNIT_EXPECT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, pn1->nr_pages >> 4,
+	KUNIT_EXPECT_EQ(test, place_and_alloc(test, CHUNK_NUMA_BIND, pn1->nr_pages >> ORDER_64K,
 					      runs), 0);
 }
 
@@ -280,7 +280,7 @@ static void numa_interleave_real_test(struct kunit *test)
 	for (i = 0; i < runs->nr_runs; i++) {
 		KUNIT_EXPECT_EQ(test, runs->run[i].nr_chunks, 1);
 		KUNIT_EXPECT_EQ(test, page_to_nid(runs->run[i].page), i % 2);
-		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % 16, 0);
+		KUNIT_EXPECT_EQ(test, page_to_pfn(runs->run[i].page) % PAGES_64K, 0);
 	}
 }
 
@@ -308,8 +308,8 @@ static void numa_interleave_partial_real_test(struct kunit *test)
 	res = chunk_test_reserved(test);
 	hog = chunk_test_runs(test);
 	runs = chunk_test_runs(test);
-	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, pn1, 4,
-						    (pn1->nr_pages >> 4) - 4), 0);
+	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, pn1, ORDER_64K,
+						    (pn1->nr_pages >> ORDER_64K) - 4), 0);
 
 	KUNIT_ASSERT_EQ(test, place_and_alloc(test, CHUNK_NUMA_INTERLEAVE, 16, runs), 0);
 	KUNIT_ASSERT_EQ(test, runs->nr_chunks, 16);

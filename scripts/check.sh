@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run every test and count them: heapctl's host tests, the KUnit suites
-# through kunit.py, the end-to-end tests in QEMU, the Debian packages and
-# a Debian 12 guest that installs them; then the end-to-end
-# tests and the KUnit suites again on the sanitizer kernel. The last line
-# is "N passed, N failed". Logs go to build/logs/.
+# Run every test and count them, configuration by configuration:
+#  - x86_64, 6.12, 4 KiB pages: heapctl's host tests, the KUnit suites
+#    through kunit.py, the end-to-end tests in QEMU, the Debian packages
+#    and a Debian 12 guest that installs them; then the end-to-end tests
+#    and the KUnit suites again on the sanitizer kernel;
+#  - x86_64, 6.1: the end-to-end tests, and the KUnit suites through
+#    kunit.py;
+#  - arm64, 6.12, 4 KiB pages: the end-to-end tests, and the KUnit
+#    suites through kunit.py;
+#  - arm64, 6.12, 16 KiB pages: the KUnit suites through kunit.py.
+# The end-to-end tests of 6.1 and arm64 run in a second lane, beside the
+# rest (see below). It ends with one line per configuration, then
+# "N passed, N failed". Logs go to build/logs/.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -13,6 +21,28 @@ logs=$TOP/build/logs
 mkdir -p "$logs"
 passed=0
 failed=0
+# Per configuration, in the order they first ran.
+confs=()
+declare -A conf_p conf_f
+conf_name=
+mark_p=0
+mark_f=0
+
+# config NAME: count what follows for configuration NAME (again, maybe).
+config() {
+	end_config
+	conf_name=$1
+	[ -n "${conf_p[$1]+set}" ] || { confs+=("$1"); conf_p[$1]=0; conf_f[$1]=0; }
+}
+
+end_config() {
+	if [ -n "$conf_name" ]; then
+		conf_p[$conf_name]=$((conf_p[$conf_name] + passed - mark_p))
+		conf_f[$conf_name]=$((conf_f[$conf_name] + failed - mark_f))
+	fi
+	mark_p=$passed
+	mark_f=$failed
+}
 
 # Count TAP lines ("ok N - ...", "not ok N - ...") of a log.
 count_tap() {
@@ -60,15 +90,72 @@ count_vm() {
 		part_failed "$1" "planned ${plan:-no} tests, ran $ran" "$2"
 }
 
-# run_e2e NAME [VAR=VALUE...]: the end-to-end job in a VM, counted.
-run_e2e() {
-	local name=$1 log=$logs/$1.log t0=$SECONDS
+# e2e NAME [VAR=VALUE...]: the end-to-end job in a VM; the log is NAME's,
+# and NAME.secs says how long it took.
+e2e() {
+	local name=$1 t0=$SECONDS
 	shift
-	env "$@" VM_LOG="$log" "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
-	echo "$name VM took $((SECONDS - t0)) s"
-	count_vm "$name" "$log" 'chunk_heap: job e2e finished'
+	env "$@" VM_LOG="$logs/$name.log" "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
+	echo "$((SECONDS - t0))" >"$logs/$name.secs"
 }
 
+# count_e2e NAME: count what e2e NAME did.
+count_e2e() {
+	echo "$1 VM took $(cat "$logs/$1.secs" 2>/dev/null) s"
+	count_vm "$1" "$logs/$1.log" 'chunk_heap: job e2e finished'
+}
+
+# run_e2e NAME [VAR=VALUE...]: the end-to-end job in a VM, counted.
+run_e2e() {
+	e2e "$@"
+	count_e2e "$1"
+}
+
+# run_kunit NAME [VAR=VALUE...]: the KUnit suites through kunit.py.
+run_kunit() {
+	local name=$1 t0=$SECONDS
+	shift
+	env "$@" "$TOP/scripts/kunit.sh" >"$logs/$name.log" 2>&1
+	echo "$name (kunit.py) took $((SECONDS - t0)) s"
+	count_kunit "$name" "$logs/$name.log" "$logs/$name.log"
+}
+
+# run_kunit_vm NAME [VAR=VALUE...]: the KUnit suites in the module, loaded
+# in a VM (tests/e2e/kunit.sh), whose KTAP kunit.py parses; then the
+# verdict on the kernel log.
+run_kunit_vm() {
+	local name=$1 log=$logs/$1.log t0=$SECONDS
+	shift
+	env "$@" VM_CMDLINE="cma=64M cma_pernuma=16M" VM_LOG="$log" \
+		"$TOP/scripts/vm.sh" kunit >/dev/null 2>&1
+	echo "$name VM took $((SECONDS - t0)) s"
+	# The KTAP of the module's suites, after the kernel's own empty one.
+	sed -n '/^chunk_heap: job kunit starting/,$p' "$log" >"$logs/$name.ktap"
+	python3 "$KSRC/tools/testing/kunit/kunit.py" parse "$logs/$name.ktap" \
+		>"$logs/$name.parsed" 2>&1
+	count_kunit "$name" "$logs/$name.parsed" "$log"
+	sed -n 's/^chunk_heap: kunit job: //p' "$log" | tr -d '\r' >"$logs/$name.tap"
+	[ -s "$logs/$name.tap" ] ||
+		part_failed "$name" "the VM did not finish" "$log"
+	count_tap "$logs/$name.tap" "$name-log"
+}
+
+# A second lane runs the end-to-end tests of 6.1 and arm64 in their VMs
+# while the first runs everything else but the sanitizer: two QEMUs share
+# the two cores, but never two kernel builds (only kunit.py builds, and
+# only in the first lane). The sanitizer VMs run alone afterwards, where
+# nothing slows their hung-task detector down. Each lane's results are
+# counted under their configuration once both are done.
+rm -f "$logs"/*.secs
+(
+	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
+	e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
+		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
+		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko"
+) &
+lane=$!
+
+config "x86_64 6.12 4k"
 say "heapctl host tests"
 make -s -C "$TOP/tools/heapctl" O="$TOP/build/heapctl" check >"$logs/heapctl.log" 2>&1 ||
 	grep -qE '^not ok' "$logs/heapctl.log" ||
@@ -76,10 +163,7 @@ make -s -C "$TOP/tools/heapctl" O="$TOP/build/heapctl" check >"$logs/heapctl.log
 count_tap "$logs/heapctl.log" heapctl
 
 say "KUnit (kunit.py)"
-t0=$SECONDS
-"$TOP/scripts/kunit.sh" >"$logs/kunit.log" 2>&1
-echo "kunit.py took $((SECONDS - t0)) s"
-count_kunit kunit "$logs/kunit.log" "$logs/kunit.log"
+run_kunit kunit
 
 say "end-to-end tests in QEMU"
 run_e2e e2e VM_TIMEOUT=900
@@ -102,10 +186,33 @@ if grep -E 'WARNING:|BUG:|Call Trace|Oops' "$logs/guest.log"; then
 	part_failed guest "the kernel log has a warning" "$logs/guest.log"
 fi
 
+# 6.1 LTS: the KUnit suites through 6.1's kunit.py. (Loaded as a module,
+# the suites would run before the module's init there: 6.1 runs them when
+# a module is coming, not live.)
+config "x86_64 6.1 4k"
+say "KUnit on 6.1 (kunit.py)"
+run_kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
+
+# arm64, cross-built: the KUnit suites with 4 KiB and with 16 KiB pages.
+config "arm64 6.12 4k"
+say "KUnit on arm64 (kunit.py)"
+run_kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
+config "arm64 6.12 16k"
+say "KUnit on arm64 with 16 KiB pages (kunit.py)"
+run_kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
+
+say "waiting for the end-to-end tests of 6.1 and arm64"
+wait "$lane"
+config "x86_64 6.1 4k"
+count_e2e e2e-6.1
+config "arm64 6.12 4k"
+count_e2e e2e-arm64
+
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run.
 san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
 
+config "x86_64 6.12 4k"
 say "end-to-end tests on the sanitizer kernel"
 san_module=$TOP/build/module-san/chunk_heap.ko
 "$TOP/scripts/fault-sites.py" --list "$san_module" >"$logs/fault-sites.txt"
@@ -116,20 +223,14 @@ run_e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" VM_MODULE="$san_module" 
 count_tap "$logs/fault-sites.tap" fault-sites
 
 say "KUnit on the sanitizer kernel"
-t0=$SECONDS
-VM_KERNEL=$san_kernel VM_MODULE=$TOP/build/module-san-kunit/chunk_heap.ko \
-	VM_KMOD=$TOP/build/kmod-san/chimport.ko VM_CMDLINE="cma=64M cma_pernuma=16M" VM_LOG=$logs/kunit-san.log \
-	VM_TIMEOUT=1200 "$TOP/scripts/vm.sh" kunit >/dev/null 2>&1
-echo "sanitizer KUnit VM took $((SECONDS - t0)) s"
-# The KTAP of the module's suites, after the kernel's own empty one.
-sed -n '/^chunk_heap: job kunit starting/,$p' "$logs/kunit-san.log" >"$logs/kunit-san.ktap"
-python3 "$KSRC/tools/testing/kunit/kunit.py" parse "$logs/kunit-san.ktap" \
-	>"$logs/kunit-san.parsed" 2>&1
-count_kunit kunit-san "$logs/kunit-san.parsed" "$logs/kunit-san.log"
-sed -n 's/^chunk_heap: kunit job: //p' "$logs/kunit-san.log" | tr -d '\r' >"$logs/kunit-san.tap"
-[ -s "$logs/kunit-san.tap" ] ||
-	part_failed kunit-san "the VM did not finish" "$logs/kunit-san.log"
-count_tap "$logs/kunit-san.tap" kunit-san-log
+run_kunit_vm kunit-san VM_KERNEL="$san_kernel" VM_TIMEOUT=1200 \
+	VM_MODULE="$TOP/build/module-san-kunit/chunk_heap.ko" \
+	VM_KMOD="$TOP/build/kmod-san/chimport.ko"
 
+end_config
+
+for c in "${confs[@]}"; do
+	printf '%-16s %d passed, %d failed\n' "$c:" "${conf_p[$c]}" "${conf_f[$c]}"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

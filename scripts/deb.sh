@@ -66,9 +66,11 @@ src=$stage/chunk-heap-dkms/usr/src/chunk-heap-$version
 install -d "$src"
 (cd "$TOP" && cp -r --parents dkms.conf Kbuild Kconfig $(find src -name '*.[ch]') "$src/")
 docs chunk-heap-dkms "$stage/chunk-heap-dkms"
-install -d "$stage/chunk-heap-dkms/usr/share/doc/chunk-heap-dkms/patches"
-install -m 0644 "$TOP"/patches/$KVER/*.patch \
-	"$stage/chunk-heap-dkms/usr/share/doc/chunk-heap-dkms/patches/"
+for v in "$TOP"/patches/*; do
+	d=$stage/chunk-heap-dkms/usr/share/doc/chunk-heap-dkms/patches/${v##*/}
+	install -d "$d"
+	install -m 0644 "$v"/*.patch "$d/"
+done
 find "$stage/chunk-heap-dkms" -type f -exec chmod 0644 {} +
 package chunk-heap-dkms "$stage/chunk-heap-dkms"
 

@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Prepare and build the kernel that chunk_heap is tested on.
+# Prepare and build the kernels that chunk_heap is tested on.
 #
-#   kernel.sh prepare   unpack Debian's linux-source-6.12, apply
-#                       patches/6.12/ and hook the in-tree overlay
+#   kernel.sh prepare   unpack Debian's linux-source-$KVER, apply
+#                       patches/$KVER/ and hook the in-tree overlay
 #                       (drivers/dma-buf/heaps/chunk_heap -> this tree)
-#   kernel.sh vm        build the VM kernel (kernel/chunk_heap.config and
-#                       kernel/guest.config, for the Debian guest)
-#   kernel.sh san       build the sanitizer kernel (the same, plus
-#                       kernel/sanitizer.config: KASAN, lockdep, kmemleak,
-#                       fault injection, ...)
+#   kernel.sh vm        the VM kernel; on x86_64 6.12 also the Debian
+#                       guest's (kernel/guest.config)
+#   kernel.sh san       the sanitizer kernel (kernel/sanitizer.config:
+#                       KASAN, lockdep, kmemleak, fault injection, ...)
 #
-# Everything lives in $CHUNK_HEAP_CACHE (default ~/.cache/chunk_heap), so a
-# fresh clone reuses an earlier build, and ccache makes rebuilds cheap.
+# for the configuration that CHUNK_HEAP_ARCH, CHUNK_HEAP_KVER and
+# CHUNK_HEAP_PAGES choose (scripts/common.sh). Each .config is
+# kernel/chunk_heap.config, then the fragments of the architecture, the
+# version, the page size and the job, then olddefconfig. Everything
+# lives in $CHUNK_HEAP_CACHE (default ~/.cache/chunk_heap), so a fresh
+# clone reuses an earlier build, and ccache makes rebuilds cheap.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# What the unpacked source depends on: the patches and how prepare()
+# applies them, not the rest of this script.
 patch_stamp() {
-	cat "$TOP"/patches/$KVER/*.patch "$TOP/scripts/kernel.sh" | sha1sum | cut -c1-12
+	(cat "$TOP"/patches/$KVER/*.patch; declare -f prepare) | sha1sum | cut -c1-12
 }
 
 prepare() {
@@ -45,38 +50,54 @@ prepare() {
 	ln -sfn "$TOP" "$KSRC/drivers/dma-buf/heaps/chunk_heap"
 }
 
-# build_kernel NAME DIR FRAGMENT...: the .config is the fragments, then
-# olddefconfig; rebuilt only when the patches or the fragments change.
+# fragments JOB...: the fragment files of this configuration, and of each
+# JOB (guest, sanitizer).
+fragments() {
+	local f pages=
+	[ "$KPAGES" = 4k ] || pages=$KPAGES
+	for f in chunk_heap "$KARCH" "$KVER" $pages "$@"; do
+		echo "$TOP/kernel/$f.config"
+	done
+}
+
+# build_kernel NAME DIR JOB...: rebuilt only when the patches or the
+# fragments change.
 build_kernel() {
 	local name=$1 dir=$2 stamp opt
+	local -a frags
 	shift 2
+	mapfile -t frags < <(fragments "$@")
 	prepare
-	stamp=$( (patch_stamp; cat "$@") | sha1sum | cut -c1-12)
-	if [ -f "$dir/arch/x86/boot/bzImage" ] &&
+	stamp=$( (patch_stamp; cat "${frags[@]}") | sha1sum | cut -c1-12)
+	if [ -f "$dir/$KIMAGE" ] &&
 	   [ "$(cat "$dir/.chunk_heap-stamp" 2>/dev/null)" = "$stamp" ]; then
 		say "$name kernel is up to date ($dir)"
 		return
 	fi
 	mkdir -p "$dir"
-	cat "$@" >"$dir/.config"
-	make -s -C "$KSRC" O="$dir" CC="$KCC" olddefconfig
+	cat "${frags[@]}" >"$dir/.config"
+	make -s -C "$KSRC" O="$dir" "${KMAKE[@]}" olddefconfig
 	# Every option of the fragments must have survived olddefconfig.
-	grep -h '^CONFIG_' "$@" | while read -r opt; do
+	grep -h '^CONFIG_' "${frags[@]}" | while read -r opt; do
 		grep -qx "$opt" "$dir/.config" ||
 			die "kernel config lost $opt (missing dependency?)"
 	done
 	say "building the $name kernel in $dir"
 	local t0=$SECONDS
-	make -s -C "$KSRC" O="$dir" CC="$KCC" -j"$JOBS" bzImage modules
+	make -s -C "$KSRC" O="$dir" "${KMAKE[@]}" -j"$JOBS" "$KTARGET" modules
 	say "$name kernel built in $((SECONDS - t0)) s"
 	echo "$stamp" >"$dir/.chunk_heap-stamp"
 }
 
 case "${1:-}" in
 prepare) prepare ;;
-vm) build_kernel VM "$KBUILD_VM" "$TOP/kernel/chunk_heap.config" \
-	"$TOP/kernel/guest.config" ;;
-san) build_kernel sanitizer "$KBUILD_SAN" "$TOP/kernel/chunk_heap.config" \
-	"$TOP/kernel/sanitizer.config" ;;
+vm)
+	if [ "$CONF" = "$GUEST_CONF" ]; then
+		build_kernel "$CONF VM" "$KBUILD_VM" guest
+	else
+		build_kernel "$CONF VM" "$KBUILD_VM"
+	fi
+	;;
+san) build_kernel "$CONF sanitizer" "$KBUILD_SAN" sanitizer ;;
 *) die "usage: $0 prepare|vm|san" ;;
 esac

@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the KUnit suites with kunit.py on the patched 6.12 source, through
-# the in-tree overlay (drivers/dma-buf/heaps/chunk_heap -> this tree).
+# Run the KUnit suites with kunit.py on the patched source, through the
+# in-tree overlay (drivers/dma-buf/heaps/chunk_heap -> this tree), for the
+# configuration CHUNK_HEAP_ARCH, CHUNK_HEAP_KVER and CHUNK_HEAP_PAGES
+# choose (scripts/common.sh): x86_64 by default, arm64 cross-built.
 # The guest has two NUMA nodes with one CPU each, a 64 MiB default CMA
-# area and a 16 MiB area per node. Extra arguments go to kunit.py, e.g.
+# area and a 16 MiB area per node (32 MiB with 16 KiB pages, whose
+# pageblocks are 32 MiB). Extra arguments go to kunit.py, e.g.
 #   scripts/kunit.sh --raw_output
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+pernuma=16M
+[ "$KPAGES" = 16k ] && pernuma=32M
+args=(--arch="$KARCH" --make_options "CC=$KCC")
+[ "$KARCH" = arm64 ] && args+=(--cross_compile=aarch64-linux-gnu-)
+# The fragments of the configuration's VM kernel, so that the two kernels
+# share most objects in ccache.
+extra=()
+[ "$KPAGES" = 4k ] || extra+=(--kunitconfig="$TOP/kernel/$KPAGES.config")
+[ "$CONF" = "$GUEST_CONF" ] && extra+=(--kunitconfig="$TOP/kernel/guest.config")
+
 "$TOP/scripts/kernel.sh" prepare
 mkdir -p "$KBUILD_KUNIT"
 cd "$KSRC"
-exec python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+exec python3 tools/testing/kunit/kunit.py run "${args[@]}" \
 	--build_dir="$KBUILD_KUNIT" --jobs="$JOBS" --timeout=300 \
 	--kunitconfig="$TOP/kernel/chunk_heap.config" \
+	--kunitconfig="$TOP/kernel/$KARCH.config" \
+	--kunitconfig="$TOP/kernel/$KVER.config" \
+	"${extra[@]}" \
 	--kunitconfig="$TOP/kunit" \
-	--make_options "CC=$KCC" \
-	--kernel_args "cma=64M" --kernel_args "cma_pernuma=16M" \
+	--kernel_args "cma=64M" --kernel_args "cma_pernuma=$pernuma" \
 	--kernel_args "panic=-1" \
 	--qemu_args "-smp 2,sockets=2,cores=1,threads=1" \
 	--qemu_args "-object memory-backend-ram,id=m0,size=512M" \

@@ -9,6 +9,10 @@
 #
 #   vm.sh JOB [ARGS...]     JOB is a script in tests/e2e/ (demo, e2e, bench)
 #
+# The guest is x86_64, or arm64 (QEMU's virt machine) with
+# CHUNK_HEAP_ARCH=arm64; its programs are then the cross-built ones of
+# build/*-arm64/ and the busybox of Debian's busybox-static:arm64.
+#
 # Environment:
 #   VM_TIMEOUT   seconds before the guest is killed (default 600)
 #   VM_NODE_MEM  memory of each of the two NUMA nodes (default 1G)
@@ -29,12 +33,37 @@ job=${1:?usage: vm.sh JOB [ARGS...]}
 shift
 [ -f "$TOP/tests/e2e/$job.sh" ] || die "no job tests/e2e/$job.sh"
 
-kernel=${VM_KERNEL:-$KBUILD_VM/arch/x86/boot/bzImage}
-module=${VM_MODULE:-$TOP/build/module/chunk_heap.ko}
-kmod=${VM_KMOD:-$TOP/build/kmod/chimport.ko}
-heapctl=$TOP/build/heapctl/heapctl
-chtest=$TOP/build/heapctl/chtest
-for f in "$kernel" "$module" "$kmod" "$heapctl" "$chtest" "$TOP/build/probe/chbuf"; do
+# Where this architecture's programs are (build/heapctl or
+# build/heapctl-arm64, ...), its busybox, console and QEMU.
+case $KARCH in
+x86_64)
+	bsfx=
+	busybox=/bin/busybox
+	console=ttyS0
+	machine=(qemu-system-x86_64 -bios qboot.rom)
+	;;
+arm64)
+	bsfx=-arm64
+	busybox=$CACHE/arm64/bin/busybox
+	console=ttyAMA0
+	machine=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on)
+	# Not installed: it would replace the host's busybox-static.
+	if [ ! -x "$busybox" ]; then
+		say "fetching busybox-static:arm64"
+		mkdir -p "$CACHE/arm64"
+		(cd "$CACHE/arm64" && apt-get download -q busybox-static:arm64 >/dev/null 2>&1 &&
+		 dpkg -x busybox-static_*_arm64.deb . && rm -f busybox-static_*_arm64.deb) ||
+			die "cannot fetch busybox-static:arm64 (scripts/deps.sh adds arm64)"
+	fi
+	;;
+esac
+kernel=${VM_KERNEL:-$KBUILD_VM/$KIMAGE}
+module=${VM_MODULE:-$TOP/build/module$bsfx/chunk_heap.ko}
+kmod=${VM_KMOD:-$TOP/build/kmod$bsfx/chimport.ko}
+heapctl=$TOP/build/heapctl$bsfx/heapctl
+chtest=$TOP/build/heapctl$bsfx/chtest
+probes=$TOP/build/probe$bsfx
+for f in "$kernel" "$module" "$kmod" "$heapctl" "$chtest" "$probes/chbuf" "$busybox"; do
 	[ -f "$f" ] || die "$f missing: run make first"
 done
 
@@ -42,12 +71,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/root
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/modules,tests}
-cp /bin/busybox "$root/bin/busybox"
-for applet in $("$root/bin/busybox" --list); do
+cp "$busybox" "$root/bin/busybox"
+# The host's busybox names the applets: an arm64 one cannot run here, and
+# both are Debian 12's busybox-static.
+for applet in $(/bin/busybox --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 cp "$module" "$kmod" "$root/lib/modules/"
-cp "$heapctl" "$chtest" "$TOP"/build/probe/* "$root/bin/"
+cp "$heapctl" "$chtest" "$probes"/* "$root/bin/"
 cp "$TOP"/tests/e2e/*.sh "$root/tests/"
 cp "${VM_FAULT_SITES:-/dev/null}" "$root/tests/fault-sites.txt"
 
@@ -75,8 +106,8 @@ if [ "${VM_KVM:-0}" = 1 ]; then
 fi
 mem=${VM_NODE_MEM:-1G}
 
-qemu=(qemu-system-x86_64 "${accel[@]}" -nodefaults -no-reboot
-	-display none -serial stdio -bios qboot.rom
+qemu=("${machine[@]}" "${accel[@]}" -nodefaults -no-reboot
+	-display none -serial stdio
 	-smp 2,sockets=2,cores=1,threads=1
 	-object memory-backend-ram,id=m0,size=$mem,prealloc=on
 	-object memory-backend-ram,id=m1,size=$mem,prealloc=on
@@ -84,7 +115,7 @@ qemu=(qemu-system-x86_64 "${accel[@]}" -nodefaults -no-reboot
 	-numa node,nodeid=0,cpus=0,memdev=m0
 	-numa node,nodeid=1,cpus=1,memdev=m1
 	-kernel "$kernel" -initrd "$work/initramfs.cpio"
-	-append "console=ttyS0 panic=-1 oops=panic log_buf_len=8M ${VM_CMDLINE:-cma=384M cma_pernuma=64M}${FUZZ_SEED:+ fuzz_seed=$FUZZ_SEED}")
+	-append "console=$console panic=-1 oops=panic log_buf_len=8M ${VM_CMDLINE:-cma=384M cma_pernuma=64M}${FUZZ_SEED:+ fuzz_seed=$FUZZ_SEED}")
 
 status=0
 if [ -n "${VM_LOG:-}" ]; then

@@ -20,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "../compat.h"
 #include "configfs.h"
 #include "../core/core.h"
 #include "../numa/numa.h"

@@ -33,6 +33,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "../compat.h"
 #include "core.h"
 #include "../numa/numa.h"
 
@@ -100,7 +101,8 @@ static int chunk_runs_grow(struct chunk_runs *runs)
 	unsigned int max = runs->max_runs ? runs->max_runs * 2 : 4;
 	struct chunk_run *run;
 
-	run = kvrealloc(runs->run, array_size(max, sizeof(*run)), GFP_KERNEL);
+	run = chunk_kvrealloc(runs->run, array_size(runs->max_runs, sizeof(*run)),
+			      array_size(max, sizeof(*run)), GFP_KERNEL);
 	if (!run)
 		return -ENOMEM;
 	runs->run = run;

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "../compat.h"
 #include "core.h"
 #include "../numa/numa.h"
 
@@ -219,8 +220,9 @@ u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid)
 }
 
 static struct dma_buf *chunk_heap_allocate(struct dma_heap *dma_heap,
-					   unsigned long len, u32 fd_flags,
-					   u64 heap_flags);
+					   unsigned long len,
+					   chunk_fd_flags_t fd_flags,
+					   chunk_heap_flags_t heap_flags);
 
 static const struct dma_heap_ops chunk_heap_ops = {
 	.allocate = chunk_heap_allocate,
@@ -561,8 +563,9 @@ fail:
 }
 
 static struct dma_buf *chunk_heap_allocate(struct dma_heap *dma_heap,
-					   unsigned long len, u32 fd_flags,
-					   u64 heap_flags)
+					   unsigned long len,
+					   chunk_fd_flags_t fd_flags,
+					   chunk_heap_flags_t heap_flags)
 {
 	struct chunk_slot *slot = dma_heap_get_drvdata(dma_heap);
 	struct chunk_heap *heap;

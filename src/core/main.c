@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 
+#include "../compat.h"
 #include "../configfs/configfs.h"
 #include "../numa/numa.h"
 
@@ -38,6 +39,6 @@ module_init(chunk_heap_init);
 module_exit(chunk_heap_exit);
 MODULE_DESCRIPTION("DMA-BUF heaps of fixed-order chunks from CMA areas");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMA_BUF);
-MODULE_IMPORT_NS(DMA_BUF_HEAP);
-MODULE_IMPORT_NS(CMA);
+CHUNK_IMPORT_NS(DMA_BUF);
+CHUNK_IMPORT_NS(DMA_BUF_HEAP);
+CHUNK_IMPORT_NS(CMA);

@@ -19,6 +19,8 @@
 #include <linux/nodemask.h>
 #include <linux/types.h>
 
+#include "../compat.h"
+
 struct cma;
 
 /**

@@ -79,7 +79,8 @@ check "chunk-heap-dkms has dkms.conf and the source in /usr/src" \
 	test -s "$T/dkms-root/usr/src/chunk-heap-$version/dkms.conf" -a \
 	     -s "$T/dkms-root/usr/src/chunk-heap-$version/src/core/alloc.c"
 check "chunk-heap-dkms has the kernel patches" \
-	sh -c "ls '$T/dkms-root/usr/share/doc/chunk-heap-dkms/patches/'*.patch | grep -q ."
+	sh -c "ls '$T/dkms-root/usr/share/doc/chunk-heap-dkms/patches/'6.1/*.patch \
+	       '$T/dkms-root/usr/share/doc/chunk-heap-dkms/patches/'6.12/*.patch"
 
 dkms_args=(-m chunk-heap -v "$version" --sourcetree "$T/dkms-root/usr/src"
 	   --dkmstree "$T/dkms-tree" --installtree "$T/root/lib/modules")

@@ -4,13 +4,20 @@
 . /tests/lib.sh
 dmesg -n 1
 insmod /lib/modules/chunk_heap.ko || exit 1
-for o in 0 4 9; do
+# Heaps of pages, of 64 KiB and of 2 MiB chunks, whatever the page size:
+# bench-o0, bench-o4 and bench-o9 with 4 KiB pages.
+o64k=$(order_of 65536)
+o1m=$(order_of 1048576)
+o2m=$(order_of 2097152)
+for o in 0 $o64k $o2m; do
 	mkheap bench-o$o reserved $o
 done
+heaps="bench-o0 bench-o$o64k bench-o$o2m"
+echo "# page size $PAGE_SIZE, $(uname -m)"
 
 echo "## Idle areas: allocation time, median of 7 runs after a warm-up"
 echo
-chbench idle 7 bench-o0 bench-o4 bench-o9 reserved system
+chbench idle 7 $heaps reserved system
 echo
 
 # Shared areas: chbench runs chload in the background, which fills RAM
@@ -18,29 +25,29 @@ echo
 # areas, as on a busy system.
 echo "## Busy area: RAM filled with anonymous memory first"
 echo
-chbench busy 95 bench-o0 bench-o4 bench-o9 reserved system
+chbench busy 95 $heaps reserved system
 echo
 echo "## Pinned area: one page every 16 MiB held by an unprivileged process"
 echo
-chbench pinned 95 16 3 bench-o0 bench-o4 bench-o9 reserved system
+chbench pinned 95 16 3 $heaps reserved system
 echo
 
 echo "## Fragmented: every other 64 KiB chunk of reserved held"
 echo
-mkheap bench-fill0 reserved 4
-chbench frag 0 bench-o4 bench-o0 bench-o9 reserved
+mkheap bench-fill0 reserved $o64k
+chbench frag 0 bench-o$o64k bench-o0 bench-o$o2m reserved
 echo
 echo "## Fragmented: every other 1 MiB of reserved held"
 echo
-mkheap bench-fill4 reserved 8
-chbench frag 4 bench-o4 bench-o0 bench-o9 reserved
+mkheap bench-fill4 reserved $o1m
+chbench frag 4 bench-o$o64k bench-o0 bench-o$o2m reserved
 echo
 
 echo "## NUMA: 24 MiB allocated by a task on node 1 (CPU 1); the heap's area is on node 0"
 echo
 echo "| heap | policy | size | on node 1 | median ms |"
 echo "|---|---|---|---|---|"
-mkheap bench-numa reserved 4
+mkheap bench-numa reserved $o64k
 for p in off local; do
 	echo $p >"$CFS/bench-numa/numa_policy"
 	chbench numa bench-numa 24 $p

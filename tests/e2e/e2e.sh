@@ -7,6 +7,13 @@ dmesg -n 1
 kmemleak_clear
 
 for t in /tests/t_*.sh; do
+	# heapctl's tests drive the configfs and ioctl paths of t_20 to t_50
+	# again, through a program the sanitizer does not look into: they
+	# run on the test kernels only, which keeps the sanitizer run short.
+	if has_faults && [ "${t##*/}" = t_60_heapctl.sh ]; then
+		echo "# $t: on the test kernels only"
+		continue
+	fi
 	echo "# $t"
 	_t0=$(cut -d' ' -f1 /proc/uptime)
 	. "$t"

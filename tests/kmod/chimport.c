@@ -18,6 +18,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
+
 static struct dentry *chimport_dir;
 
 static int chimport_vmap(int fd, bool fill, u8 byte)
@@ -82,4 +84,4 @@ module_exit(chimport_exit);
 
 MODULE_DESCRIPTION("chunk_heap tests: a dma-buf importer that vmaps buffers");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DMA_BUF);
+CHUNK_IMPORT_NS(DMA_BUF);
