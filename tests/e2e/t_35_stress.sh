@@ -9,13 +9,13 @@
 # nothing may be left behind: no directory, no counter above zero, no
 # module reference but the registered names, no CMA page; the kernel log
 # is checked here and, with kmemleak, at the end of the suite. It runs 15
-# s, or 30 s on the sanitizer kernel (STRESS_SECONDS).
+# s, or 20 s on the sanitizer kernel (STRESS_SECONDS).
 S=/tmp/stress
 rm -rf "$S"
 mkdir -p "$S"
 sfree0=$(free_all)
 if has_faults; then
-	STRESS_SECONDS=${STRESS_SECONDS:-30}
+	STRESS_SECONDS=${STRESS_SECONDS:-20}
 else
 	STRESS_SECONDS=${STRESS_SECONDS:-15}
 fi
