@@ -21,25 +21,21 @@ logs=$TOP/build/logs
 mkdir -p "$logs"
 passed=0
 failed=0
-# Per configuration, in the order they first ran.
+# One line per configuration, "NAME|PASSED|FAILED", in the order they ran.
 confs=()
-declare -A conf_p conf_f
 conf_name=
 mark_p=0
 mark_f=0
 
-# config NAME: count what follows for configuration NAME (again, maybe).
+# config NAME: count what follows for configuration NAME.
 config() {
 	end_config
 	conf_name=$1
-	[ -n "${conf_p[$1]+set}" ] || { confs+=("$1"); conf_p[$1]=0; conf_f[$1]=0; }
 }
 
 end_config() {
-	if [ -n "$conf_name" ]; then
-		conf_p[$conf_name]=$((conf_p[$conf_name] + passed - mark_p))
-		conf_f[$conf_name]=$((conf_f[$conf_name] + failed - mark_f))
-	fi
+	[ -n "$conf_name" ] &&
+		confs+=("$conf_name|$((passed - mark_p))|$((failed - mark_f))")
 	mark_p=$passed
 	mark_f=$failed
 }
@@ -184,34 +180,13 @@ if grep -E 'WARNING:|BUG:|Call Trace|Oops' "$logs/guest.log"; then
 	part_failed guest "the kernel log has a warning" "$logs/guest.log"
 fi
 
-# 6.1 LTS: the KUnit suites through 6.1's kunit.py. (Loaded as a module,
-# the suites would run before the module's init there: 6.1 runs them when
-# a module is coming, not live.)
-config "x86_64 6.1 4k"
-say "KUnit on 6.1 (kunit.py)"
-run_kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
-
-# arm64, cross-built: the KUnit suites with 4 KiB and with 16 KiB pages.
-config "arm64 6.12 4k"
-say "KUnit on arm64 (kunit.py)"
-run_kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
-config "arm64 6.12 16k"
-say "KUnit on arm64 with 16 KiB pages (kunit.py)"
-run_kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
-
+# The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
+# where any report in the kernel log fails the run; alone, once the lane
+# is done.
 say "waiting for the end-to-end tests of 6.1"
 wait "$lane"
-config "x86_64 6.1 4k"
-count_e2e e2e-6.1
-config "arm64 6.12 4k"
-say "end-to-end tests on arm64"
-run_e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
-
-# The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
-# where any report in the kernel log fails the run.
 san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
 
-config "x86_64 6.12 4k"
 say "end-to-end tests on the sanitizer kernel"
 san_module=$TOP/build/module-san/chunk_heap.ko
 "$TOP/scripts/fault-sites.py" --list "$san_module" >"$logs/fault-sites.txt"
@@ -226,10 +201,29 @@ run_kunit_vm kunit-san VM_KERNEL="$san_kernel" VM_TIMEOUT=1200 \
 	VM_MODULE="$TOP/build/module-san-kunit/chunk_heap.ko" \
 	VM_KMOD="$TOP/build/kmod-san/chimport.ko"
 
+# 6.1 LTS: the end-to-end tests of the lane, and the KUnit suites through
+# 6.1's kunit.py. (Loaded as a module, the suites would run before the
+# module's init there: 6.1 runs them when a module is coming, not live.)
+config "x86_64 6.1 4k"
+count_e2e e2e-6.1
+say "KUnit on 6.1 (kunit.py)"
+run_kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
+
+# arm64, cross-built: the end-to-end tests, alone, and the KUnit suites
+# with 4 KiB and with 16 KiB pages.
+config "arm64 6.12 4k"
+say "end-to-end tests on arm64"
+run_e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
+say "KUnit on arm64 (kunit.py)"
+run_kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
+config "arm64 6.12 16k"
+say "KUnit on arm64 with 16 KiB pages (kunit.py)"
+run_kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
 end_config
 
 for c in "${confs[@]}"; do
-	printf '%-16s %d passed, %d failed\n' "$c:" "${conf_p[$c]}" "${conf_f[$c]}"
+	IFS='|' read -r name p f <<<"$c"
+	printf '%-16s %d passed, %d failed\n' "$name:" "$p" "$f"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -82,26 +82,6 @@ free_all() {
 	echo "$(area_free reserved) $(area_free pernuma0) $(area_free pernuma1)"
 }
 
-# settle_memory: let freed memory settle, as chbench does before a load.
-# Pages freed in bulk stay on per-CPU lists, outside MemFree and the
-# areas' free lists, and an idle CPU may keep them for long: a one-page
-# cma_alloc() through debugfs drains every CPU's lists of the area's zone.
-# Then wait, 20 s at most, until free memory stops growing.
-settle_memory() {
-	for _a in /sys/kernel/debug/cma/*; do
-		echo 1 >"$_a/alloc" 2>/dev/null && echo 1 >"$_a/free" 2>/dev/null
-	done
-	_last=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
-	_n=0
-	while [ $_n -lt 10 ]; do
-		sleep 2
-		_now=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
-		[ $((_now - _last)) -lt 1024 ] && break
-		_last=$_now
-		_n=$((_n + 1))
-	done
-}
-
 # cma_stat AREA COUNTER: /sys/kernel/mm/cma/AREA/COUNTER (alloc_pages_success...).
 cma_stat() {
 	cat "/sys/kernel/mm/cma/$1/$2"

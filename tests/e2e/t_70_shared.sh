@@ -122,16 +122,17 @@ pinned_slots() {
 
 # Pages that the busy runs above gave back can take a while to be free
 # again (CmaFree shows them in use), the longer the busier the host: the
-# memory settles first, and a slot of reserved that chload could not get
-# a page in makes it settle and try again, eight times at most.
-settle_memory
+# memory settles first (chbench settle), and a slot of reserved that
+# chload could not get a page in makes it settle and try again, eight
+# times at most.
+chbench settle
 for _try in 1 2 3 4 5 6 7 8; do
 	bg_run pin chload pin 16 /tmp/bg.pin.go
 	set -- $(pinned_slots)
 	[ "${1:-0}" = "${3:-}" ] && break
 	echo "# try $_try: chload pinned $* slots of reserved"
 	bg_finish pin >/dev/null
-	settle_memory
+	chbench settle
 done
 case $(bg_first pin) in
 HELD*) ok "chload pins pages in the areas: $(bg_first pin)" ;;

@@ -13,6 +13,8 @@
  *   chbench pinned MIB SLOT RUNS HEAP...
  *                                    RUNS buffers of MIB MiB from each heap
  *                                    while "chload pin SLOT" holds its pages
+ *   chbench settle                   let freed memory settle, as before
+ *                                    each load (for the e2e tests too)
  *
  * Chunk heaps are those with a configfs directory; their cma_alloc calls
  * are read from its cma_calls attribute. Lines that start with "| " form
@@ -616,6 +618,10 @@ static int bench_pinned(unsigned long mib, const char *slot, int runs,
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "settle")) {
+		settle();
+		return 0;
+	}
 	if (argc >= 4 && !strcmp(argv[1], "idle"))
 		return bench_idle(atoi(argv[2]), argc - 3, argv + 3);
 	if (argc >= 4 && !strcmp(argv[1], "frag"))
@@ -629,6 +635,6 @@ int main(int argc, char **argv)
 				    argc - 5, argv + 5);
 	fputs("usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP...", stderr);
 	fputs(" | numa HEAP MIB POLICY | busy MIB HEAP...", stderr);
-	fputs(" | pinned MIB SLOT_MIB RUNS HEAP...\n", stderr);
+	fputs(" | pinned MIB SLOT_MIB RUNS HEAP... | settle\n", stderr);
 	return 2;
 }
