@@ -219,32 +219,6 @@ static void chunk_fatal_signal_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, runs->cma_calls, 1);
 }
 
-/* Drop a buffer and wait for its release, which fput() defers. */
-static void put_buf(struct dma_buf *buf)
-{
-	dma_buf_put(buf);
-	flush_delayed_fput();
-}
-
-static void put_heap(void *heap)
-{
-	chunk_heap_retire(heap);
-	chunk_heap_put(heap);
-}
-
-static struct chunk_heap *enabled_heap(struct kunit *test, const char *name,
-				       unsigned int order)
-{
-	struct chunk_heap *heap = chunk_heap_create(name);
-
-	KUNIT_ASSERT_NOT_NULL(test, heap);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, heap), 0);
-	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), 0);
-	KUNIT_ASSERT_EQ(test, chunk_heap_set_order(heap, order), 0);
-	KUNIT_ASSERT_EQ(test, chunk_heap_enable(heap), 0);
-	return heap;
-}
-
 static void chunk_heap_fatal_signal_test(struct kunit *test)
 {
 	struct chunk_heap *heap = enabled_heap(test, "kunit-signal", ORDER_64K);

@@ -6,6 +6,8 @@
 #define _CHUNK_HEAP_TEST_H
 
 #include <kunit/test.h>
+#include <linux/dma-buf.h>
+#include <linux/file.h>
 #include <linux/overflow.h>
 #include <linux/sizes.h>
 
@@ -94,7 +96,37 @@ static inline int chunk_test_alloc_from(struct kunit *test,
 	plan->nr_steps = 1;
 	plan->step[0].area = area;
 	plan->step[0].max = nr_chunks;
-	return chunk_runs_alloc(runs, plan, order, nr_chunks);
+	return chunk_runs_alloc(runs, plan, order, nr_chunks, NULL);
+}
+
+/* Drop a buffer and wait for its release, which fput() defers. */
+static inline void put_buf(struct dma_buf *buf)
+{
+	dma_buf_put(buf);
+	flush_delayed_fput();
+}
+
+static inline void put_heap(void *heap)
+{
+	chunk_heap_retire(heap);
+	chunk_heap_put(heap);
+}
+
+/*
+ * An enabled heap of @order chunks on "reserved", retired and put when
+ * the test ends.
+ */
+static inline struct chunk_heap *enabled_heap(struct kunit *test, const char *name,
+					      unsigned int order)
+{
+	struct chunk_heap *heap = chunk_heap_create(name);
+
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, heap), 0);
+	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, chunk_test_reserved(test)), 0);
+	KUNIT_ASSERT_EQ(test, chunk_heap_set_order(heap, order), 0);
+	KUNIT_ASSERT_EQ(test, chunk_heap_enable(heap), 0);
+	return heap;
 }
 
 #endif /* _CHUNK_HEAP_TEST_H */

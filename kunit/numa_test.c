@@ -197,7 +197,7 @@ static int place_and_alloc(struct kunit *test, enum chunk_numa_policy policy,
 
 	plan = chunk_numa_place(policy, chunk_test_reserved(test), nr);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(plan));
-	ret = chunk_runs_alloc(runs, plan, ORDER_64K, nr);
+	ret = chunk_runs_alloc(runs, plan, ORDER_64K, nr, NULL);
 	kfree(plan);
 	return ret;
 }

@@ -35,6 +35,7 @@
 #include <linux/compiler.h>
 #include <linux/dma-buf.h>
 #include <linux/module.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -112,6 +113,53 @@ static inline void dma_buf_vunmap_unlocked(struct dma_buf *dmabuf,
 	dma_buf_vunmap(dmabuf, map);
 }
 #endif
+
+/*
+ * A shrinker of the module's own: shrinker_alloc() and shrinker_register()
+ * from 6.7, a caller-owned struct and register_shrinker() before.
+ * chunk_shrinker_add() returns NULL if it cannot register one.
+ */
+static inline struct shrinker *
+chunk_shrinker_add(const char *name, int seeks,
+		   unsigned long (*count)(struct shrinker *,
+					  struct shrink_control *),
+		   unsigned long (*scan)(struct shrinker *,
+					 struct shrink_control *))
+{
+	struct shrinker *s;
+
+#if CHUNK_SINCE(6, 7)
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return NULL;
+#else
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+#endif
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = seeks;
+#if CHUNK_SINCE(6, 7)
+	shrinker_register(s);
+#else
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#endif
+	return s;
+}
+
+static inline void chunk_shrinker_del(struct shrinker *s)
+{
+#if CHUNK_SINCE(6, 7)
+	shrinker_free(s);
+#else
+	unregister_shrinker(s);
+	kfree(s);
+#endif
+}
 
 /* KUnit, for the suites in kunit/: they define CHUNK_HEAP_KUNIT first. */
 #ifdef CHUNK_HEAP_KUNIT

@@ -7,8 +7,9 @@
  * heap without ever waiting for an allocation, so this file only parses
  * and maps.
  *
- * Each heap directory also has areas/<area>/bytes and nodes/node<N>/bytes,
- * one value per file, as default groups that live and go with it.
+ * Each heap directory also has areas/<area>/bytes, nodes/node<N>/bytes and
+ * latency_us/<floor>/count, one value per file, as default groups that
+ * live and go with it.
  */
 #define pr_fmt(fmt) "chunk_heap: " fmt
 
@@ -26,10 +27,11 @@
 #include "../numa/numa.h"
 
 /**
- * struct chunk_cfs_count - one areas/<area> or nodes/node<N> directory
- * @group:	the directory, holding one attribute, bytes
+ * struct chunk_cfs_count - one areas/<area>, nodes/node<N> or
+ *			    latency_us/<floor> directory
+ * @group:	the directory, holding one attribute
  * @heap:	the heap it counts for
- * @index:	the area's index, or the node's id
+ * @index:	the area's index, the node's id, or the latency bucket
  */
 struct chunk_cfs_count {
 	struct config_group group;
@@ -42,14 +44,16 @@ struct chunk_cfs_count {
  * @group:	the directory
  * @areas:	its areas/ directory, one chunk_cfs_count per CMA area
  * @nodes:	its nodes/ directory, one chunk_cfs_count per memory node
+ * @latency:	its latency_us/ directory, one chunk_cfs_count per bucket
  * @heap:	the heap
  * @nr_counts:	entries in @counts
- * @counts:	the areas' directories, then the nodes'
+ * @counts:	the areas' directories, then the nodes', then the buckets'
  */
 struct chunk_cfs_heap {
 	struct config_group group;
 	struct config_group areas;
 	struct config_group nodes;
+	struct config_group latency;
 	struct chunk_heap *heap;
 	unsigned int nr_counts;
 	struct chunk_cfs_count counts[] __counted_by(nr_counts);
@@ -214,6 +218,33 @@ static ssize_t heap_numa_policy_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t heap_pool_bytes_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", READ_ONCE(to_heap(item)->pool.target_bytes));
+}
+
+static ssize_t heap_pool_bytes_store(struct config_item *item,
+				     const char *page, size_t count)
+{
+	struct chunk_heap *heap = to_heap(item);
+	u64 bytes;
+	int ret;
+
+	ret = chunk_parse_number(page, count, &bytes);
+	if (ret)
+		return ret;
+	ret = chunk_heap_set_pool_bytes(heap, bytes);
+	if (ret == -ERANGE)
+		pr_info("%s: pool_bytes %llu is more than all CMA areas hold\n",
+			heap->name, bytes);
+	return ret ?: count;
+}
+
+static ssize_t heap_pool_ready_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", chunk_pool_ready_bytes(&to_heap(item)->pool));
+}
+
 static ssize_t heap_enable_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", chunk_heap_enabled(to_heap(item)));
@@ -258,6 +289,14 @@ static ssize_t node_bytes_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%llu\n", chunk_heap_node_bytes(c->heap, c->index));
 }
 
+static ssize_t latency_count_show(struct config_item *item, char *page)
+{
+	struct chunk_cfs_count *c = to_count(item);
+
+	return sysfs_emit(page, "%lld\n",
+			  atomic64_read(&c->heap->stats.latency[c->index]));
+}
+
 #define CHUNK_STAT_ATTR(_name)						\
 static ssize_t heap_##_name##_show(struct config_item *item, char *page) \
 {									\
@@ -276,6 +315,8 @@ CONFIGFS_ATTR(heap_, chunk_order);
 CONFIGFS_ATTR_RO(heap_, chunk_size);
 CONFIGFS_ATTR(heap_, numa_policy);
 CONFIGFS_ATTR(heap_, max_bytes);
+CONFIGFS_ATTR(heap_, pool_bytes);
+CONFIGFS_ATTR_RO(heap_, pool_ready);
 CONFIGFS_ATTR(heap_, enable);
 CONFIGFS_ATTR_RO(heap_, device);
 CHUNK_STAT_ATTR(bytes);
@@ -283,8 +324,14 @@ CHUNK_STAT_ATTR(buffers);
 CHUNK_STAT_ATTR(peak);
 CHUNK_STAT_ATTR(failures);
 CHUNK_STAT_ATTR(cma_calls);
+CHUNK_STAT_ATTR(cma_failures);
+CHUNK_STAT_ATTR(pool_hits);
+CHUNK_STAT_ATTR(pool_misses);
+CHUNK_STAT_ATTR(pool_refills);
+CHUNK_STAT_ATTR(pool_shrunk);
 CONFIGFS_ATTR_RO(area_, bytes);
 CONFIGFS_ATTR_RO(node_, bytes);
+CONFIGFS_ATTR_RO(latency_, count);
 
 static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_cma_area,
@@ -292,6 +339,8 @@ static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_chunk_size,
 	&heap_attr_numa_policy,
 	&heap_attr_max_bytes,
+	&heap_attr_pool_bytes,
+	&heap_attr_pool_ready,
 	&heap_attr_enable,
 	&heap_attr_device,
 	&heap_attr_bytes,
@@ -299,6 +348,11 @@ static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_peak,
 	&heap_attr_failures,
 	&heap_attr_cma_calls,
+	&heap_attr_cma_failures,
+	&heap_attr_pool_hits,
+	&heap_attr_pool_misses,
+	&heap_attr_pool_refills,
+	&heap_attr_pool_shrunk,
 	NULL,
 };
 
@@ -312,6 +366,11 @@ static struct configfs_attribute *chunk_node_attrs[] = {
 	NULL,
 };
 
+static struct configfs_attribute *chunk_latency_attrs[] = {
+	&latency_attr_count,
+	NULL,
+};
+
 /* Embedded in their heap's directory, which frees them. */
 static const struct config_item_type chunk_area_type = {
 	.ct_attrs = chunk_area_attrs,
@@ -320,6 +379,11 @@ static const struct config_item_type chunk_area_type = {
 
 static const struct config_item_type chunk_node_type = {
 	.ct_attrs = chunk_node_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static const struct config_item_type chunk_latency_type = {
+	.ct_attrs = chunk_latency_attrs,
 	.ct_owner = THIS_MODULE,
 };
 
@@ -346,13 +410,17 @@ static const struct config_item_type chunk_heap_type = {
 	.ct_owner = THIS_MODULE,
 };
 
-/* Add areas/<area>/bytes and nodes/node<N>/bytes to a new heap directory. */
+/*
+ * Add areas/<area>/bytes, nodes/node<N>/bytes and latency_us/<floor>/count
+ * to a new heap directory.
+ */
 static void chunk_cfs_add_counts(struct chunk_cfs_heap *cfs)
 {
-	const struct chunk_area *area;
+	struct chunk_cfs_count *end = cfs->counts + cfs->nr_counts;
 	struct chunk_cfs_count *c = cfs->counts;
-	char name[16];
-	int nid;
+	const struct chunk_area *area;
+	char name[24];
+	int nid, b;
 
 	config_group_init_type_name(&cfs->areas, "areas", &chunk_dir_type);
 	configfs_add_default_group(&cfs->areas, &cfs->group);
@@ -366,7 +434,7 @@ static void chunk_cfs_add_counts(struct chunk_cfs_heap *cfs)
 	config_group_init_type_name(&cfs->nodes, "nodes", &chunk_dir_type);
 	configfs_add_default_group(&cfs->nodes, &cfs->group);
 	for_each_node_state(nid, N_MEMORY) {
-		if (c == cfs->counts + cfs->nr_counts)
+		if (c == end - CHUNK_LAT_BUCKETS)
 			break;
 		c->heap = cfs->heap;
 		c->index = nid;
@@ -375,12 +443,23 @@ static void chunk_cfs_add_counts(struct chunk_cfs_heap *cfs)
 		configfs_add_default_group(&c->group, &cfs->nodes);
 		c++;
 	}
+
+	config_group_init_type_name(&cfs->latency, "latency_us", &chunk_dir_type);
+	configfs_add_default_group(&cfs->latency, &cfs->group);
+	for (b = 0; b < CHUNK_LAT_BUCKETS; b++, c++) {
+		c->heap = cfs->heap;
+		c->index = b;
+		snprintf(name, sizeof(name), "%llu", chunk_lat_bucket_floor_us(b));
+		config_group_init_type_name(&c->group, name, &chunk_latency_type);
+		configfs_add_default_group(&c->group, &cfs->latency);
+	}
 }
 
 static struct config_group *chunk_heaps_make_group(struct config_group *group,
 						   const char *name)
 {
-	unsigned int nr = chunk_area_count() + num_node_state(N_MEMORY);
+	unsigned int nr = chunk_area_count() + num_node_state(N_MEMORY) +
+			  CHUNK_LAT_BUCKETS;
 	struct chunk_cfs_heap *cfs;
 	int ret;
 

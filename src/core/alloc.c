@@ -68,14 +68,20 @@ int chunk_len_to_chunks(unsigned long len, unsigned int order,
 	return 0;
 }
 
-/*
- * Zero a run. Lowmem is zeroed with memset() in large slices, as the
- * mainline CMA heap does, which is several times faster than page by page
- * in emulators and no slower on hardware; highmem page by page. A fatal
- * signal is looked for after each slice, so that a killed task stops
- * within one slice and gives back everything it took.
+/**
+ * chunk_zero_pages() - zero physically contiguous pages
+ * @page: the first page
+ * @nr_pages: how many
+ *
+ * Lowmem is zeroed with memset() in large slices, as the mainline CMA heap
+ * does, which is several times faster than page by page in emulators and
+ * no slower on hardware; highmem page by page. A fatal signal is looked
+ * for after each slice, so that a killed task stops within one slice and
+ * gives back everything it took; a kernel thread never has one.
+ *
+ * Return: 0, or -EINTR if a fatal signal arrived before the end.
  */
-static int chunk_zero_pages(struct page *page, unsigned long nr_pages)
+int chunk_zero_pages(struct page *page, unsigned long nr_pages)
 {
 	unsigned long i, n;
 
@@ -138,8 +144,10 @@ static int chunk_runs_get(struct chunk_runs *runs, unsigned int first,
 	 */
 	runs->cma_calls++;
 	page = cma_alloc(area->cma, n << runs->order, align, true);
-	if (!page)
+	if (!page) {
+		runs->cma_failures++;
 		return fatal_signal_pending(current) ? -EINTR : -EAGAIN;
+	}
 
 	run = runs->nr_runs > first ? &runs->run[runs->nr_runs - 1] : NULL;
 	if (run && page_to_pfn(run->page) + ((unsigned long)run->nr_chunks << runs->order) ==
@@ -155,15 +163,21 @@ static int chunk_runs_get(struct chunk_runs *runs, unsigned int first,
 	return chunk_zero_pages(page, n << runs->order);
 }
 
-/*
- * Take up to @want chunks from @area, appending runs: ask for all of them
- * at once, and after a failure for the next smaller power of two, keeping
- * the length that last worked, so that a length that failed is not asked
- * for again. Stops when single chunks fail (the area is exhausted).
- * Returns the number taken, or -EINTR or -ENOMEM (metadata).
+/**
+ * chunk_runs_take() - take up to @want zeroed chunks from @area
+ * @runs: runs to append to; @runs->order is the chunk order
+ * @area: the CMA area
+ * @want: chunks wanted
+ *
+ * Asks for all of them at once, and after a failure for the next smaller
+ * power of two, keeping the length that last worked, so that a length
+ * that failed is not asked for again. Stops when single chunks fail (the
+ * area is exhausted). The chunks taken stay in @runs on failure too.
+ *
+ * Return: the number of chunks taken, or -EINTR or -ENOMEM (metadata).
  */
-static long chunk_runs_take(struct chunk_runs *runs,
-			    const struct chunk_area *area, unsigned long want)
+long chunk_runs_take(struct chunk_runs *runs, const struct chunk_area *area,
+		     unsigned long want)
 {
 	unsigned int order = runs->order, stride = chunk_stride_order(order);
 	unsigned long try = min(want, area->nr_pages >> order);
@@ -185,6 +199,31 @@ static long chunk_runs_take(struct chunk_runs *runs,
 		try = is_power_of_2(n) ? n / 2 : rounddown_pow_of_two(n);
 	}
 	return runs->nr_chunks - start;
+}
+
+/**
+ * chunk_runs_append() - add a run of chunks to the end of @runs
+ * @runs: the runs
+ * @page: the run's first page
+ * @nr_chunks: its chunks, of order @runs->order
+ * @area: index of its area
+ *
+ * Return: 0, or -ENOMEM if the run array cannot grow; the run is then
+ * not added.
+ */
+int chunk_runs_append(struct chunk_runs *runs, struct page *page,
+		      unsigned int nr_chunks, unsigned int area)
+{
+	struct chunk_run *run;
+
+	if (runs->nr_runs == runs->max_runs && chunk_runs_grow(runs))
+		return -ENOMEM;
+	run = &runs->run[runs->nr_runs++];
+	run->page = page;
+	run->nr_chunks = nr_chunks;
+	run->area = area;
+	runs->nr_chunks += nr_chunks;
+	return 0;
 }
 
 /*
@@ -240,23 +279,47 @@ static int chunk_runs_interleave(struct chunk_runs *runs,
 	return 0;
 }
 
+/*
+ * One step of a plan: @want chunks of @area, from @pool first, then from
+ * CMA, then from the pool again, which a refill may have filled while CMA
+ * ran short. Returns 0, or -EINTR or -ENOMEM (metadata).
+ */
+static int chunk_runs_step(struct chunk_runs *runs, const struct chunk_area *area,
+			   unsigned long want, struct chunk_pool *pool)
+{
+	unsigned long start = runs->nr_chunks;
+	long ret = 0;
+
+	if (pool)
+		ret = chunk_pool_take(pool, runs, area, want);
+	if (ret >= 0 && runs->nr_chunks - start < want)
+		ret = chunk_runs_take(runs, area, want - (runs->nr_chunks - start));
+	if (ret >= 0 && pool && runs->nr_chunks - start < want)
+		ret = chunk_pool_take(pool, runs, area, want - (runs->nr_chunks - start));
+	return ret < 0 ? ret : 0;
+}
+
 /**
  * chunk_runs_alloc() - fill @runs with @nr_chunks zeroed chunks
  * @runs: empty runs (zero-initialised)
  * @plan: the areas to take chunks from, from chunk_numa_plan()
  * @order: chunk order
  * @nr_chunks: number of chunks wanted, at least 1
+ * @pool: a pool of zeroed chunks to take from first, or NULL
  *
  * Takes chunks of PAGE_SIZE << @order bytes, each aligned to its size,
  * from the plan's steps in order, in runs as long as each area allows, and
- * zeroes them. On failure every chunk taken is released and @runs is left
- * empty, but for @runs->cma_calls.
+ * zeroes them. A step on the pool's area takes the pool's chunks first,
+ * so that the pool never changes where a policy puts chunks. On failure
+ * every chunk taken is released to CMA and @runs is left empty, but for
+ * its counters.
  *
  * Return: 0; -ENOMEM if the areas have too few free chunks or metadata
  * cannot be allocated; -EINTR if a fatal signal arrived.
  */
 int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_plan *plan,
-		     unsigned int order, unsigned long nr_chunks)
+		     unsigned int order, unsigned long nr_chunks,
+		     struct chunk_pool *pool)
 {
 	unsigned long room = 0;
 	unsigned int *first;
@@ -277,14 +340,11 @@ int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_plan *plan,
 	for (i = 0; i < plan->nr_steps; i++) {
 		unsigned long want = min(plan->step[i].max,
 					 nr_chunks - runs->nr_chunks);
-		long got;
 
 		first[i] = runs->nr_runs;
-		got = want ? chunk_runs_take(runs, plan->step[i].area, want) : 0;
-		if (got < 0) {
-			ret = got;
+		ret = want ? chunk_runs_step(runs, plan->step[i].area, want, pool) : 0;
+		if (ret)
 			goto fail;
-		}
 	}
 	first[plan->nr_steps] = runs->nr_runs;
 

@@ -20,6 +20,7 @@
 #include <linux/vmalloc.h>
 
 #include "core.h"
+#include "chunk_trace.h"
 
 /**
  * struct chunk_buffer - the private data of one chunk heap dma-buf
@@ -335,8 +336,9 @@ static void chunk_buffer_release(struct dma_buf *dmabuf)
 	if (WARN_ON(buffer->vmap_cnt))
 		vunmap(buffer->vaddr);
 
+	trace_chunk_heap_free(buffer->heap, buffer->len);
 	chunk_heap_account_release(buffer->heap, &buffer->runs);
-	chunk_runs_free(&buffer->runs);
+	chunk_pool_give(&buffer->heap->pool, &buffer->runs);
 	chunk_heap_put(buffer->heap);
 	mutex_destroy(&buffer->lock);
 	kfree(buffer);

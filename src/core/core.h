@@ -15,6 +15,10 @@
  * without a heap refuses allocations with -ENODEV. Every buffer holds a
  * reference on the heap it came from, so a destroyed heap's memory goes
  * back to its CMA areas when the last buffer is released.
+ *
+ * A heap may keep a pool of zeroed chunks of its own area (pool.c),
+ * which allocations take first and freed buffers refill; the pool is
+ * empty while the heap is disabled.
  */
 #ifndef _CHUNK_HEAP_CORE_H
 #define _CHUNK_HEAP_CORE_H
@@ -26,6 +30,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "../numa/numa.h"
 
@@ -63,6 +68,8 @@ struct chunk_run {
  * @order:	chunk order
  * @nr_chunks:	chunks held, the sum of the runs' @nr_chunks
  * @cma_calls:	cma_alloc() calls made to fill it, failed ones included
+ * @cma_failures: those of @cma_calls that got nothing
+ * @pool_chunks: chunks taken from a pool
  */
 struct chunk_runs {
 	struct chunk_run *run;
@@ -71,13 +78,33 @@ struct chunk_runs {
 	unsigned int order;
 	unsigned long nr_chunks;
 	unsigned long cma_calls;
+	unsigned long cma_failures;
+	unsigned long pool_chunks;
 };
 
+struct chunk_pool;
+
 int chunk_runs_alloc(struct chunk_runs *runs, const struct chunk_plan *plan,
-		     unsigned int order, unsigned long nr_chunks);
+		     unsigned int order, unsigned long nr_chunks,
+		     struct chunk_pool *pool);
+long chunk_runs_take(struct chunk_runs *runs, const struct chunk_area *area,
+		     unsigned long want);
+int chunk_runs_append(struct chunk_runs *runs, struct page *page,
+		      unsigned int nr_chunks, unsigned int area);
 void chunk_runs_free(struct chunk_runs *runs);
+int chunk_zero_pages(struct page *page, unsigned long nr_pages);
 int chunk_len_to_chunks(unsigned long len, unsigned int order,
 			unsigned long max_chunks, unsigned long *nr_chunks);
+
+/*
+ * Allocation latency buckets: bucket 0 counts allocations under 2 us,
+ * bucket k > 0 those of 2^k us up to 2^(k+1) us, and the last one all
+ * from 2^(CHUNK_LAT_BUCKETS - 1) us (16.8 s) on.
+ */
+#define CHUNK_LAT_BUCKETS	25
+
+unsigned int chunk_lat_bucket(u64 ns);
+u64 chunk_lat_bucket_floor_us(unsigned int bucket);
 
 /**
  * struct chunk_heap_stats - a heap's accounting, all counters atomic
@@ -86,8 +113,16 @@ int chunk_len_to_chunks(unsigned long len, unsigned int order,
  * @peak:	largest @bytes seen
  * @failures:	allocations refused for lack of memory or quota, or whose
  *		dma-buf could not be created
- * @cma_calls:	cma_alloc() calls made, successful or not
+ * @cma_calls:	cma_alloc() calls made, successful or not, by allocations
+ *		and by the pool's refills
+ * @cma_failures: those of @cma_calls that got nothing
+ * @pool_hits:	allocations that took every chunk from the pool
+ * @pool_misses: allocations that took some chunk from CMA while the heap
+ *		had a pool (pool_bytes not 0)
+ * @pool_refills: refills that added chunks to the pool
+ * @pool_shrunk: bytes the shrinker took from the pool back to CMA
  * @area_bytes:	bytes in live buffers, per CMA area index
+ * @latency:	successful allocations, by latency (chunk_lat_bucket())
  *
  * A buffer is counted once its dma-buf exists, and until it is released.
  */
@@ -97,7 +132,53 @@ struct chunk_heap_stats {
 	atomic64_t peak;
 	atomic64_t failures;
 	atomic64_t cma_calls;
+	atomic64_t cma_failures;
+	atomic64_t pool_hits;
+	atomic64_t pool_misses;
+	atomic64_t pool_refills;
+	atomic64_t pool_shrunk;
 	atomic64_t area_bytes[MAX_CMA_AREAS];
+	atomic64_t latency[CHUNK_LAT_BUCKETS];
+};
+
+/**
+ * struct chunk_pool - a heap's ready, zeroed chunks (src/core/pool.c)
+ * @lock:	guards every field below but @work and @node
+ * @ready:	runs of zeroed chunks, each linked through the lru of its first
+ *		page, whose private field holds its number of chunks
+ * @dirty:	runs that freed buffers gave back, still to be zeroed
+ * @ready_pages: pages in @ready
+ * @dirty_pages: pages in @dirty
+ * @busy_pages:	pages the worker is zeroing or taking from CMA
+ * @target:	pages to keep ready, from pool_bytes rounded up to chunks
+ * @target_bytes: pool_bytes as written
+ * @area:	the area of the pool's chunks while @active
+ * @order:	their order while @active
+ * @active:	the heap is enabled: only then does the pool hold chunks
+ * @gen:	bumped by every drain; what the worker took before it goes
+ *		back to CMA
+ * @held:	the shrinker took chunks: no refill before @hold_until
+ * @hold_until:	jiffies
+ * @work:	the refill worker, which holds a reference on the heap
+ * @node:	entry in the shrinker's list of pools
+ */
+struct chunk_pool {
+	spinlock_t lock; /* guards the lists, counts and settings */
+	struct list_head ready;
+	struct list_head dirty;
+	unsigned long ready_pages;
+	unsigned long dirty_pages;
+	unsigned long busy_pages;
+	unsigned long target;
+	u64 target_bytes;
+	const struct chunk_area *area;
+	unsigned int order;
+	bool active;
+	bool held;
+	unsigned long gen;
+	unsigned long hold_until;
+	struct delayed_work work;
+	struct list_head node;
 };
 
 /**
@@ -117,6 +198,7 @@ struct chunk_heap_stats {
  * @charged:	bytes held against the quota: live buffers and allocations in
  *		progress
  * @stats:	accounting
+ * @pool:	ready chunks, if pool_bytes is set
  *
  * @area and @order change only while the heap is disabled. An allocation
  * reads every setting once, when it starts, and keeps to that snapshot:
@@ -135,6 +217,7 @@ struct chunk_heap {
 	struct chunk_slot *slot;
 	atomic64_t charged;
 	struct chunk_heap_stats stats;
+	struct chunk_pool pool;
 };
 
 struct chunk_heap *chunk_heap_create(const char *name);
@@ -156,6 +239,21 @@ struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 					u64 heap_flags);
 void chunk_heap_account_release(struct chunk_heap *heap,
 				const struct chunk_runs *runs);
+int chunk_heap_set_pool_bytes(struct chunk_heap *heap, u64 bytes);
+
+int chunk_pools_init(void);
+void chunk_pools_exit(void);
+void chunk_pool_init(struct chunk_pool *pool);
+void chunk_pool_destroy(struct chunk_pool *pool);
+void chunk_pool_activate(struct chunk_pool *pool,
+			 const struct chunk_area *area, unsigned int order);
+void chunk_pool_deactivate(struct chunk_pool *pool);
+void chunk_pool_set_target(struct chunk_pool *pool, u64 bytes);
+long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
+		     const struct chunk_area *area, unsigned long want);
+void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs);
+u64 chunk_pool_ready_bytes(struct chunk_pool *pool);
+unsigned long chunk_pool_shrink(unsigned long nr_pages);
 
 struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
 				    struct chunk_runs *runs,

@@ -8,7 +8,9 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/fcntl.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -18,6 +20,9 @@
 #include "../compat.h"
 #include "core.h"
 #include "../numa/numa.h"
+
+#define CREATE_TRACE_POINTS
+#include "chunk_trace.h"
 
 /**
  * struct chunk_slot - a registered dma-heap, kept until the system stops
@@ -54,6 +59,7 @@ struct chunk_heap *chunk_heap_create(const char *name)
 	mutex_init(&heap->lock);
 	spin_lock_init(&heap->conf_lock);
 	strscpy(heap->name, name);
+	chunk_pool_init(&heap->pool);
 	return heap;
 }
 
@@ -61,6 +67,7 @@ static void chunk_heap_release(struct kref *ref)
 {
 	struct chunk_heap *heap = container_of(ref, struct chunk_heap, ref);
 
+	chunk_pool_destroy(&heap->pool);
 	/* Allocations may still be looking at it under rcu_read_lock(). */
 	kfree_rcu(heap, rcu);
 }
@@ -201,6 +208,50 @@ void chunk_heap_set_numa_policy(struct chunk_heap *heap,
 }
 
 /**
+ * chunk_heap_set_pool_bytes() - set how many bytes of ready chunks to keep
+ * @heap: the heap
+ * @bytes: the pool's target, rounded up to whole chunks; 0 for no pool
+ *
+ * May change while the heap is enabled: a smaller target gives chunks
+ * back to CMA at once, a larger one queues a refill. Never waits for an
+ * allocation or a refill.
+ *
+ * Return: 0, or -ERANGE if @bytes is above all CMA areas together.
+ */
+int chunk_heap_set_pool_bytes(struct chunk_heap *heap, u64 bytes)
+{
+	if (bytes > (u64)chunk_area_total_pages() << PAGE_SHIFT)
+		return -ERANGE;
+	chunk_pool_set_target(&heap->pool, bytes);
+	return 0;
+}
+
+/**
+ * chunk_lat_bucket() - the latency bucket of an allocation
+ * @ns: how long it took
+ *
+ * Return: 0 below 2 us, k for 2^k us up to 2^(k+1) us, and
+ * CHUNK_LAT_BUCKETS - 1 for anything longer.
+ */
+unsigned int chunk_lat_bucket(u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+
+	return us < 2 ? 0 : min_t(unsigned int, ilog2(us), CHUNK_LAT_BUCKETS - 1);
+}
+
+/**
+ * chunk_lat_bucket_floor_us() - the shortest latency a bucket counts
+ * @bucket: the bucket, below CHUNK_LAT_BUCKETS
+ *
+ * Return: its lower bound in microseconds: 0, 2, 4, 8, ...
+ */
+u64 chunk_lat_bucket_floor_us(unsigned int bucket)
+{
+	return bucket ? 1ULL << bucket : 0;
+}
+
+/**
  * chunk_heap_node_bytes() - bytes a heap's live buffers hold on a node
  * @heap: the heap
  * @nid: the node
@@ -317,6 +368,7 @@ int chunk_heap_enable(struct chunk_heap *heap)
 	} else {
 		rcu_assign_pointer(slot->heap, heap);
 		chunk_heap_set_slot(heap, slot);
+		chunk_pool_activate(&heap->pool, heap->area, heap->order);
 	}
 	mutex_unlock(&chunk_slots_lock);
 out:
@@ -334,6 +386,7 @@ static void chunk_heap_detach(struct chunk_heap *heap)
 	if (heap->slot) {
 		RCU_INIT_POINTER(heap->slot->heap, NULL);
 		chunk_heap_set_slot(heap, NULL);
+		chunk_pool_deactivate(&heap->pool);
 	}
 }
 
@@ -415,13 +468,22 @@ static void chunk_stats_update(struct chunk_heap_stats *stats,
 	atomic64_add(sign * chunk_runs_bytes(runs), &stats->bytes);
 }
 
-/* Count a buffer whose dma-buf now exists, and raise the peak. */
+/*
+ * Count a buffer whose dma-buf now exists, @ns after its allocation
+ * started: its bytes, its latency, whether the pool served it, and the
+ * peak.
+ */
 static void chunk_heap_account_alloc(struct chunk_heap *heap,
-				     const struct chunk_runs *runs)
+				     const struct chunk_runs *runs, u64 ns)
 {
 	s64 peak = atomic64_read(&heap->stats.peak), now;
 
 	chunk_stats_update(&heap->stats, runs, 1);
+	atomic64_inc(&heap->stats.latency[chunk_lat_bucket(ns)]);
+	if (runs->pool_chunks == runs->nr_chunks)
+		atomic64_inc(&heap->stats.pool_hits);
+	else if (READ_ONCE(heap->pool.target_bytes))
+		atomic64_inc(&heap->stats.pool_misses);
 	now = atomic64_read(&heap->stats.bytes);
 	while (now > peak && !atomic64_try_cmpxchg(&heap->stats.peak, &peak, now))
 		;
@@ -483,9 +545,10 @@ static int chunk_heap_fill(struct chunk_heap *heap,
 	plan = chunk_numa_place(snap->policy, snap->area, nr_chunks);
 	if (IS_ERR(plan))
 		return PTR_ERR(plan);
-	ret = chunk_runs_alloc(runs, plan, snap->order, nr_chunks);
+	ret = chunk_runs_alloc(runs, plan, snap->order, nr_chunks, &heap->pool);
 	kfree(plan);
 	atomic64_add(runs->cma_calls, &heap->stats.cma_calls);
+	atomic64_add(runs->cma_failures, &heap->stats.cma_failures);
 	return ret;
 }
 
@@ -514,15 +577,19 @@ struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 	struct chunk_heap_snap snap;
 	struct dma_buf *dmabuf;
 	unsigned long nr_chunks;
+	u64 t0 = ktime_get_ns();
 	bool failed = false;
 	s64 bytes;
 	int ret;
 
-	if (heap_flags || fd_flags & ~(O_CLOEXEC | O_ACCMODE))
-		return ERR_PTR(-EINVAL);
+	trace_chunk_heap_alloc_start(heap, len);
+	if (heap_flags || fd_flags & ~(O_CLOEXEC | O_ACCMODE)) {
+		ret = -EINVAL;
+		goto out;
+	}
 	ret = chunk_heap_snapshot(heap, &snap);
 	if (ret)
-		return ERR_PTR(ret);
+		goto out;
 
 	ret = chunk_len_to_chunks(len, snap.order,
 				  chunk_area_total_pages() >> snap.order,
@@ -547,7 +614,10 @@ struct dma_buf *chunk_heap_alloc_buffer(struct chunk_heap *heap,
 	kref_get(&heap->ref);
 	dmabuf = chunk_buffer_export(heap, &runs, bytes, fd_flags);
 	if (!IS_ERR(dmabuf)) {
-		chunk_heap_account_alloc(heap, &held);
+		u64 ns = ktime_get_ns() - t0;
+
+		chunk_heap_account_alloc(heap, &held, ns);
+		trace_chunk_heap_alloc_end(heap, len, &held, ns, 0);
 		return dmabuf;
 	}
 	ret = PTR_ERR(dmabuf);
@@ -559,6 +629,8 @@ uncharge:
 fail:
 	if (failed || ret == -ENOMEM)
 		atomic64_inc(&heap->stats.failures);
+out:
+	trace_chunk_heap_alloc_end(heap, len, &runs, ktime_get_ns() - t0, ret);
 	return ERR_PTR(ret);
 }
 

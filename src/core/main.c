@@ -9,6 +9,7 @@
 
 #include "../compat.h"
 #include "../configfs/configfs.h"
+#include "core.h"
 #include "../numa/numa.h"
 
 static int __init chunk_heap_init(void)
@@ -23,15 +24,24 @@ static int __init chunk_heap_init(void)
 	ret = chunk_numa_init();
 	if (ret)
 		return ret;
+	ret = chunk_pools_init();
+	if (ret)
+		goto numa;
 	ret = chunk_configfs_init();
 	if (ret)
-		chunk_numa_exit();
+		goto pools;
+	return 0;
+pools:
+	chunk_pools_exit();
+numa:
+	chunk_numa_exit();
 	return ret;
 }
 
 static void __exit chunk_heap_exit(void)
 {
 	chunk_configfs_exit();
+	chunk_pools_exit();
 	chunk_numa_exit();
 }
 
