@@ -16,16 +16,19 @@ enum attr_kind {
 	ATTR_U64,	/* a decimal number */
 	ATTR_BOOL,	/* 1 or 0 */
 	ATTR_POLICY,	/* "[default] off local ...": the selected word */
-	ATTR_SPLIT,	/* a directory, one subdirectory with "bytes" per key */
+	ATTR_SPLIT,	/* a directory, one subdirectory with one number per key */
 };
 
 /*
  * The attributes of a heap, in the order show, list and save print them.
  * @key is the JSON key and @label the text one, if not @file; @size: the
  * value is a number of bytes. An ATTR_SPLIT @file is a directory with one
- * subdirectory per area (areas/<area>/bytes) or per node
- * (nodes/node<N>/bytes): @split_key is the JSON key of the area or node,
- * and @split_prefix, if set, the prefix of numbered names ("node").
+ * subdirectory per area (areas/<area>/bytes), per node
+ * (nodes/node<N>/bytes) or per latency bucket (latency_us/<floor>/count):
+ * @split_key is the JSON key of the area, node or bucket, @split_prefix,
+ * if set, the prefix of numbered names ("node", or "" for bare numbers),
+ * @split_file the file in each subdirectory, and @split_label how show
+ * names an entry; @sparse: show leaves out entries of 0.
  */
 static const struct heap_attr {
 	const char *file;
@@ -36,6 +39,9 @@ static const struct heap_attr {
 	const char *label;
 	const char *split_key;
 	const char *split_prefix;
+	const char *split_file;
+	const char *split_label;
+	bool sparse;
 } heap_attrs[] = {
 #define ATTR(_file, _kind, _mask, ...) \
 	{ .file = _file, .kind = _kind, .mask = _mask, __VA_ARGS__ }
@@ -43,6 +49,7 @@ static const struct heap_attr {
 	ATTR("chunk_order", ATTR_U64, HEAP_LIST | HEAP_SHOW | HEAP_SAVE),
 	ATTR("chunk_size", ATTR_U64, HEAP_LIST | HEAP_SHOW, .size = true),
 	ATTR("max_bytes", ATTR_U64, HEAP_SHOW | HEAP_SAVE, .size = true),
+	ATTR("pool_bytes", ATTR_U64, HEAP_SHOW, .size = true),
 	ATTR("numa_policy", ATTR_POLICY, HEAP_SHOW | HEAP_SAVE),
 	ATTR("enable", ATTR_BOOL, HEAP_LIST | HEAP_SHOW | HEAP_SAVE,
 	     .key = "enabled", .label = "state"),
@@ -52,10 +59,20 @@ static const struct heap_attr {
 	ATTR("peak", ATTR_U64, HEAP_SHOW, .size = true),
 	ATTR("failures", ATTR_U64, HEAP_SHOW),
 	ATTR("cma_calls", ATTR_U64, HEAP_SHOW),
+	ATTR("cma_failures", ATTR_U64, HEAP_SHOW),
+	ATTR("pool_ready", ATTR_U64, HEAP_SHOW, .size = true),
+	ATTR("pool_hits", ATTR_U64, HEAP_SHOW),
+	ATTR("pool_misses", ATTR_U64, HEAP_SHOW),
+	ATTR("pool_refills", ATTR_U64, HEAP_SHOW),
+	ATTR("pool_shrunk", ATTR_U64, HEAP_SHOW, .size = true),
 	ATTR("areas", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "area_bytes",
-	     .split_key = "area"),
+	     .split_key = "area", .split_file = "bytes", .split_label = "%s"),
 	ATTR("nodes", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "node_bytes",
-	     .split_key = "node", .split_prefix = "node"),
+	     .split_key = "node", .split_prefix = "node", .split_file = "bytes",
+	     .split_label = "node %s"),
+	ATTR("latency_us", ATTR_SPLIT, HEAP_SHOW, .key = "latency", .label = "latency",
+	     .split_key = "floor_us", .split_prefix = "", .split_file = "count",
+	     .split_label = "%s us", .sparse = true),
 #undef ATTR
 };
 
@@ -83,6 +100,8 @@ static const struct heapctl_hint heap_hints[] = {
 	{ "numa_policy", EBUSY, "disable the heap first" },
 	{ "max_bytes", EINVAL, "not a decimal number of bytes" },
 	{ "max_bytes", ERANGE, "above 2^64 - 1" },
+	{ "pool_bytes", EINVAL, "not a decimal number of bytes" },
+	{ "pool_bytes", ERANGE, "more than all CMA areas hold" },
 	{ "enable", EINVAL, "set cma_area first" },
 	{ "enable", EEXIST, "another dma-heap already has this name" },
 	{ "heap", EEXIST, "a heap of that name exists" },
@@ -170,11 +189,11 @@ static long split_num(const char *name, const char *prefix)
 }
 
 /*
- * An ATTR_SPLIT directory as [{"<split_key>": area or N, "bytes": n}, ...],
- * areas sorted by name and nodes by number. NULL (JSON null) without the
- * directory; "bytes" is null for a subdirectory whose bytes cannot be
- * read, and a subdirectory with a name other than <prefix>N is left out;
- * both are reported.
+ * An ATTR_SPLIT directory as [{"<split_key>": area or N, "<split_file>": n},
+ * ...], areas sorted by name, nodes and buckets by number. NULL (JSON
+ * null) without the directory; the number is null for a subdirectory
+ * whose file cannot be read, and a subdirectory with a name other than
+ * <prefix>N is left out; both are reported.
  */
 static struct json_object *read_split(const char *name, const struct heap_attr *a)
 {
@@ -219,8 +238,8 @@ static struct json_object *read_split(const char *name, const struct heap_attr *
 
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/%s/%s/bytes",
-			     name, a->file, v[i].name);
+		heapctl_path(path, sizeof(path), CONFIGFS_DIR "/%s/%s/%s/%s",
+			     name, a->file, v[i].name, a->split_file);
 		err = heapctl_read_u64(path, &bytes);
 		if (err == -ENOENT)
 			heapctl_warn(path, ENOENT, HEAPCTL_HINT_NO_ATTR);
@@ -232,7 +251,7 @@ static struct json_object *read_split(const char *name, const struct heap_attr *
 		json_object_object_add(o, a->split_key, a->split_prefix ?
 				       json_object_new_int(v[i].num) :
 				       json_object_new_string(v[i].name));
-		json_object_object_add(o, "bytes", val);
+		json_object_object_add(o, a->split_file, val);
 		json_object_array_add(arr, o);
 	}
 	free(v);
@@ -305,22 +324,25 @@ struct json_object *heap_to_json(const char *name, unsigned int mask)
 
 static void print_split(const struct heap_attr *a, struct json_object *arr)
 {
-	size_t i, n = json_object_array_length(arr);
-	char key[32], label[40], size[32];
+	size_t i, n = json_object_array_length(arr), shown = 0;
+	char key[32], label[40], num[32];
+	uint64_t v;
 
-	if (!n) {
-		snprintf(label, sizeof(label), "%s:", attr_label(a));
-		printf("%-13s none\n", label);
-		return;
-	}
-	printf("%s:\n", attr_label(a));
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(arr, i);
 
-		snprintf(label, sizeof(label), "%s%s", a->split_prefix ? "node " : "",
+		if (a->sparse && heapctl_ju64(o, a->split_file, &v) && !v)
+			continue;
+		if (!shown++)
+			printf("%s:\n", attr_label(a));
+		snprintf(label, sizeof(label), a->split_label,
 			 heapctl_jtext(o, a->split_key, false, key, sizeof(key)));
 		printf("  %-16s %s\n", label,
-		       heapctl_jtext(o, "bytes", true, size, sizeof(size)));
+		       heapctl_jtext(o, a->split_file, a->size, num, sizeof(num)));
+	}
+	if (!shown) {
+		snprintf(label, sizeof(label), "%s:", attr_label(a));
+		printf("%-13s none\n", label);
 	}
 }
 
@@ -347,6 +369,9 @@ void heap_print(struct json_object *heap)
 		else if (!strcmp(a->file, "max_bytes") && heapctl_ju64(heap, "max_bytes", &v) &&
 			 !v)
 			text = "unlimited";
+		else if (!strcmp(a->file, "pool_bytes") && heapctl_ju64(heap, "pool_bytes", &v) &&
+			 !v)
+			text = "none";
 		else
 			text = heapctl_jtext(heap, attr_key(a), a->size, buf, sizeof(buf));
 		snprintf(label, sizeof(label), "%s:", attr_label(a));

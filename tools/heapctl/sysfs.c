@@ -225,6 +225,7 @@ static const char *const test_attrs[][2] = {
 	{ "chunk_size", "4096" },
 	{ "numa_policy", "[default] off local bind interleave" },
 	{ "max_bytes", "0" },
+	{ "pool_bytes", "0" },
 	{ "enable", "0" },
 	{ "device", "" },
 	{ "bytes", "0" },
@@ -232,6 +233,12 @@ static const char *const test_attrs[][2] = {
 	{ "peak", "0" },
 	{ "failures", "0" },
 	{ "cma_calls", "0" },
+	{ "cma_failures", "0" },
+	{ "pool_ready", "0" },
+	{ "pool_hits", "0" },
+	{ "pool_misses", "0" },
+	{ "pool_refills", "0" },
+	{ "pool_shrunk", "0" },
 };
 
 /* The default groups of a heap directory, with one "bytes" file each. */

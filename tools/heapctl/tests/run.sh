@@ -67,6 +67,9 @@ mkheap() {
 	echo "${7:-0}" >"$d/peak"
 	echo 0 >"$d/failures"
 	echo "${8:-0}" >"$d/cma_calls"
+	for f in pool_bytes cma_failures pool_ready pool_hits pool_misses pool_refills pool_shrunk; do
+		echo 0 >"$d/$f"
+	done
 	mkdir -p "$d/areas/reserved" "$d/areas/pernuma0" "$d/areas/pernuma1" \
 		"$d/nodes/node0" "$d/nodes/node1"
 	echo "${7:-0}" >"$d/areas/reserved/bytes"
@@ -349,11 +352,30 @@ t "show prints the device" 0 "^device: +/dev/dma_heap/video64k$" show video64k
 t "show prints - for the device of a disabled heap" 0 "^device: +-$" show big
 t "show lists area_bytes from areas/, sorted by name" 0 \
 	"~area_bytes:~  pernuma0 +0 B~  pernuma1 +0 B~  reserved +64 MiB~node_bytes:~" show video64k
-t "show lists node_bytes from nodes/" 0 "~node_bytes:~  node 0 +64 MiB~  node 1 +0 B~$" show video64k
+t "show lists node_bytes from nodes/" 0 "~node_bytes:~  node 0 +64 MiB~  node 1 +0 B~" show video64k
+for b in 0 2 4 8 16; do
+	mkdir -p "$CFS/video64k/latency_us/$b"
+	echo 0 >"$CFS/video64k/latency_us/$b/count"
+done
+t "show prints pool_bytes 0 as none" 0 "^pool_bytes: +none$" show video64k
+t "show prints an empty latency histogram as none" 0 "~latency: +none~$" show video64k
+echo 3 >"$CFS/video64k/latency_us/16/count"
+echo 1 >"$CFS/video64k/latency_us/2/count"
+echo 25165824 >"$CFS/video64k/pool_bytes"
+echo 8388608 >"$CFS/video64k/pool_ready"
+t "show prints the pool as sizes" 0 "~pool_bytes: +24 MiB~" show video64k
+t "show prints pool_ready as a size" 0 "^pool_ready: +8 MiB$" show video64k
+t "show lists the latency buckets that count something, by number" 0 \
+	"~latency:~  2 us +1~  16 us +3~$" show video64k
+tj "show -j reads every latency bucket, by number" \
+	'[.latency[] | .floor_us] == [0, 2, 4, 8, 16] and .latency[4].count == 3 and
+	 .pool_bytes == 25165824 and .pool_ready == 8388608' show -j video64k
 tj "show -j has every attribute" \
 	'keys_unsorted == ["name", "cma_area", "chunk_order", "chunk_size", "max_bytes",
-	  "numa_policy", "enabled", "device", "bytes", "buffers", "peak", "failures",
-	  "cma_calls", "area_bytes", "node_bytes"]' show -j video64k
+	  "pool_bytes", "numa_policy", "enabled", "device", "bytes", "buffers", "peak",
+	  "failures", "cma_calls", "cma_failures", "pool_ready", "pool_hits",
+	  "pool_misses", "pool_refills", "pool_shrunk", "area_bytes", "node_bytes",
+	  "latency"]' show -j video64k
 tj "show -j values" \
 	'.chunk_order == 4 and .chunk_size == 65536 and .numa_policy == "local" and
 	 .enabled == true and .device == "/dev/dma_heap/video64k" and .max_bytes == 0' \
@@ -370,7 +392,7 @@ echo 8192 >"$CFS/big/nodes/node10/bytes"
 echo 4096 >"$CFS/big/nodes/node2/bytes"
 tj "show -j sorts the nodes by number, not by name" \
 	'[.node_bytes[] | .node] == [0, 1, 2, 10] and .node_bytes[3].bytes == 8192' show -j big
-t "... and so does the text" 0 "~  node 1 +0 B~  node 2 +4 KiB~  node 10 +8 KiB~$" show big
+t "... and so does the text" 0 "~  node 1 +0 B~  node 2 +4 KiB~  node 10 +8 KiB~" show big
 rm -rf "$CFS/big/areas/"*
 tj "show -j: an empty areas directory is an empty array" '.area_bytes == []' show -j big
 t "... and none in text" 0 "^area_bytes: +none$" show big
@@ -378,8 +400,9 @@ rm -rf "$CFS/big/numa_policy" "$CFS/big/areas" "$CFS/big/nodes"
 printf 'reserved 0\n' >"$CFS/big/area_bytes"
 printf '0 0\n' >"$CFS/big/node_bytes"
 tj "show -j: attributes an older module lacks are null, its old files unread" \
-	'.numa_policy == null and .area_bytes == null and .node_bytes == null' show -j big
-t "... and - in text" 0 "~area_bytes: +-~node_bytes: +-~$" show big
+	'.numa_policy == null and .area_bytes == null and .node_bytes == null and
+	 .latency == null and .pool_bytes == 0' show -j big
+t "... and - in text" 0 "~area_bytes: +-~node_bytes: +-~latency: +-~$" show big
 
 # A broken areas/ or nodes/: exit 1, name the file, print the rest.
 rm "$CFS/video64k/areas/pernuma1/bytes"
