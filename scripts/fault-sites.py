@@ -25,7 +25,7 @@ ALLOCATORS = {
     'kvrealloc_noprof', 'cma_alloc', 'sg_alloc_table', 'vmap',
     'vm_insert_pages', 'dma_buf_export', 'dma_heap_add',
     'configfs_register_subsystem', 'kobject_create_and_add',
-    'sysfs_create_group',
+    'sysfs_create_group', 'alloc_workqueue', 'shrinker_alloc',
 }
 INSN = re.compile(r'\t(call|jmp)\s+[0-9a-f]+ <([^>]+)>')
 RELOC = re.compile(r'R_X86_64_PLT32\t(\S+)-0x4$')

@@ -1,12 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # The end-to-end tests: run in the VM by scripts/vm.sh e2e, after boot with
-# two NUMA nodes, a "reserved" CMA area and per-node areas.
+# two NUMA nodes, a "reserved" CMA area and per-node areas. With
+# arguments (vm.sh e2e t_45_pool ...), only the load and those tests.
 . /tests/lib.sh
 
 dmesg -n 1
 kmemleak_clear
 
-for t in /tests/t_*.sh; do
+tests=/tests/t_*.sh
+if [ $# -gt 0 ]; then
+	tests=/tests/t_00_load.sh
+	for t in "$@"; do
+		tests="$tests /tests/${t%.sh}.sh"
+	done
+fi
+for t in $tests; do
 	# heapctl's tests drive the configfs and ioctl paths of t_20 to t_50
 	# again, through a program the sanitizer does not look into: they
 	# run on the test kernels only, which keeps the sanitizer run short.

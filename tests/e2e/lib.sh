@@ -302,13 +302,14 @@ sweep() {
 # function; all of them for a function this list does not know.
 site_ops() {
 	case ${1%%+*} in
-	chunk_runs_alloc | chunk_numa_plan | chunk_buffer_export) echo alloc ;;
+	chunk_runs_alloc | chunk_runs_append | chunk_numa_plan | chunk_buffer_export) echo alloc ;;
 	chunk_buffer_mmap) echo mmap ;;
 	chunk_buffer_attach) echo import ;;
 	chunk_buffer_vmap) echo vmap ;;
 	chunk_heap_create | chunk_heaps_make_group) echo mkdir ;;
 	chunk_heap_enable) echo enable ;;
-	chunk_heap_init | chunk_areas_init | chunk_numa_init | chunk_configfs_init) echo insmod ;;
+	chunk_heap_init | chunk_areas_init | chunk_numa_init | chunk_configfs_init | \
+	chunk_pools_init) echo insmod ;;
 	*) echo alloc mmap import vmap mkdir enable ;;
 	esac
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The stress job. All at once, for a fixed time: mkdir and rmdir of the
 # same few names (so the framework's 128 device numbers last), enable
-# toggles, global and per-heap policy flips and quota changes, readers of
+# toggles, global and per-heap policy flips, quota and pool changes, the
+# pools' shrinker (drop_caches) against their refills, readers of
 # every attribute, four allocators of mixed sizes at orders 0, 4 and 9 on
 # the three areas (one mapping and checking its buffers, one killed with
 # -9 during large allocations), vgem importing, vmap and mmap users. Every
@@ -77,6 +78,7 @@ stress_attrs() {
 	while more; do
 		for n in $NAMES $STEADY; do
 			echo "max_bytes $(chtest write "$CFS/$n/max_bytes" $(((i % 3) * 1048576)))"
+			echo "pool_bytes $(chtest write "$CFS/$n/pool_bytes" $(((i % 4) * 2097152)))"
 			echo "numa_policy $(chtest write "$CFS/$n/numa_policy" "$1")"
 			cat "$CFS/$n"/areas/*/bytes "$CFS/$n"/nodes/*/bytes "$CFS/$n/bytes" \
 				"$CFS/$n/device" >/dev/null 2>&1
@@ -129,6 +131,16 @@ stress_hold() {
 	done
 }
 
+# The shrinker, as memory pressure runs it: drop_caches calls every
+# shrinker, and so takes the pools back while they refill.
+stress_shrink() {
+	while more; do
+		echo 2 >/proc/sys/vm/drop_caches
+		echo "shrink OK"
+		sleep 0.2
+	done
+}
+
 # Every file of configfs and /sys/kernel/chunk_heap; one that is gone
 # (ENOENT) has been removed by the churn.
 stress_read() {
@@ -155,6 +167,7 @@ stress_hold >"$S/hold.log" 2>&1 &
 taskset -p -c 1 $! >/dev/null
 stress_kill >"$S/kill.log" 2>&1 &
 stress_import >"$S/import.log" 2>&1 &
+stress_shrink >"$S/shrink.log" 2>&1 &
 wait
 echo "# stress: $(($(date +%s) - t0)) s, $(cat "$S"/*.log | wc -l) operations:"
 cat "$S"/*.log | sort | uniq -c | sed 's/^ */#   /'
@@ -166,7 +179,8 @@ cat "$S"/*.log | sort | uniq -c | sed 's/^ */#   /'
 check "every operation ended with a documented result" sh -c "! grep -v -x -E \
 'mkdir (OK|EEXIST)|rmdir (OK|ENOENT)|cma_area (OK|EBUSY|ENOENT)|\
 chunk_order (OK|EBUSY|ENOENT)|enable1 (OK|EINVAL|ENOENT)|enable0 (OK|ENOENT)|\
-max_bytes (OK|ENOENT)|numa_policy (OK|ENOENT)|global OK|\
+max_bytes (OK|ENOENT)|pool_bytes (OK|ENOENT)|numa_policy (OK|ENOENT)|global OK|\
+shrink OK|\
 alloc (OK|ENODEV|ENOMEM|ENOENT)|hold (OK|ENODEV|ENOMEM|ENOENT)|\
 kill done|import (OK|ENODEV|ENOMEM)|read OK' $S/*.log"
 check "the names were made and removed under the race" \
@@ -175,6 +189,8 @@ check "allocations succeeded during the race" grep -q -x "alloc OK" "$S/alloc.lo
 check "mapped buffers were checked during the race" grep -q -x "hold OK" "$S/hold.log"
 check "vgem imported, chimport vmapped buffers during the race" grep -q -x "import OK" "$S/import.log"
 check "every attribute was read during the race" grep -q -x "read OK" "$S/read.log"
+check "the pools refilled and the shrinker took from them during the race" sh -c \
+	"test \$(cat $CFS/steady/pool_refills) -gt 0 && test \$(cat $CFS/steady/pool_shrunk) -gt 0"
 
 for n in $STEADY; do
 	expect "$n: no byte, buffer or area byte is left accounted" "0 0 0" \
@@ -187,6 +203,13 @@ done
 echo off >/sys/kernel/chunk_heap/numa_policy
 expect "nothing is left in configfs" "" ls "$CFS"
 expect "no module reference is left but the registered names" "$(chunk_slots)" refcnt
+# A pool's worker may still be finishing a refill it began before the
+# rmdir; what it took goes back when it is done.
+_n=0
+while [ "$(free_all)" != "$sfree0" ] && [ $_n -lt 100 ]; do
+	sleep 0.1
+	_n=$((_n + 1))
+done
 set -- $sfree0
 expect "reserved has every page back" "$1" area_free reserved
 expect "pernuma0 has every page back" "$2" area_free pernuma0

@@ -16,6 +16,7 @@ op_args() {
 		echo "alloc fi4 $((4 << 20))"
 		echo "alloc fi0 $((1 << 20))"
 		echo "alloc fii $((1 << 20))"
+		echo "alloc fip $((1 << 20))"
 		;;
 	mmap | vmap) echo "$1 fi4 $((4 << 20))" ;;
 	import) echo "import fi4 $((1 << 20))" ;;
@@ -31,6 +32,9 @@ if has_faults; then
 	mkheap fii pernuma0 0
 	echo interleave >"$CFS/fii/numa_policy"
 	fi0=$(free_all)
+	# A pool, which an allocation takes its chunks from first.
+	mkheap fip reserved 4
+	echo $((4 << 20)) >"$CFS/fip/pool_bytes"
 
 	for op in alloc mmap import vmap mkdir enable; do
 		op_args $op all >/tmp/ops.txt
@@ -65,7 +69,7 @@ if has_faults; then
 
 	check "no directory is left by mkdir's failures" test ! -e "$CFS/fi-new"
 	check "nor by enable's" sh -c "! ls -d $CFS/fi-*-* 2>/dev/null"
-	for h in fi4 fi0 fii; do
+	for h in fi4 fi0 fii fip; do
 		expect "$h: no byte or buffer is left accounted" "0 0" \
 			echo $(cat "$CFS/$h/bytes" "$CFS/$h/buffers")
 		echo 0 >"$CFS/$h/enable"

@@ -13,6 +13,9 @@
  *   chtest mkdir DIR | rmdir DIR  make or remove a directory (configfs)
  *   chtest loop N HEAP LEN        allocate and free N times, print
  *                                 "<succeeded> <failed>"
+ *   chtest stale N HEAP LEN       N times: allocate, check that every byte
+ *                                 reads zero, fill with 0xa5 and free;
+ *                                 print "<clean> <stale>"
  *   chtest timed COMMAND...       run COMMAND, print its result and the
  *                                 milliseconds it took ("OK 2")
  */
@@ -193,6 +196,28 @@ int main(int argc, char **argv)
 		printf("%lu %lu\n", ok, n - ok);
 		return 0;
 	}
+	if (argc == 5 && !strcmp(argv[1], "stale")) {
+		unsigned long n = strtoul(argv[2], NULL, 0), clean = 0, i, j;
+		unsigned char *p;
+
+		len = strtoull(argv[4], NULL, 0);
+		for (i = 0; i < n; i++) {
+			err = heap_alloc(argv[3], len, O_RDWR | O_CLOEXEC, 0, &fd);
+			if (err)
+				return result(err);
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				return result(errno);
+			for (j = 0; j < len && !p[j]; j++)
+				;
+			clean += j == len;
+			memset(p, 0xa5, len);
+			munmap(p, len);
+			close(fd);
+		}
+		printf("%lu %lu\n", clean, n - clean);
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "mkdir"))
 		return result(mkdir(argv[2], 0755) ? errno : 0);
 	if (argc == 3 && !strcmp(argv[1], "rmdir"))
@@ -200,6 +225,6 @@ int main(int argc, char **argv)
 
 	fputs("usage: chtest write FILE STRING | alloc HEAP LEN [FD_FLAGS [HEAP_FLAGS]]\n"
 	      "     | hold HEAP LEN FILE | open HEAP LEN FILE | mkdir DIR | rmdir DIR\n"
-	      "     | loop N HEAP LEN | timed COMMAND...\n", stderr);
+	      "     | loop N HEAP LEN | stale N HEAP LEN | timed COMMAND...\n", stderr);
 	return 2;
 }
