@@ -15,6 +15,17 @@
  *                                    while "chload pin SLOT" holds its pages
  *   chbench settle                   let freed memory settle, as before
  *                                    each load (for the e2e tests too)
+ *   chbench pool-busy MIB HEAP...    each heap's first MIB-MiB buffer after
+ *                                    a fresh "chload busy", once its pool
+ *                                    (pool_bytes) has refilled
+ *   chbench steady MIB RATE SECONDS HEAP...
+ *                                    allocate and free MIB MiB RATE times
+ *                                    a second: p50, p99 and max latency
+ *   chbench refill MIB HEAP          how long the pool takes to refill
+ *                                    after a burst took all of it
+ *   chbench pressure HEAP            how fast the shrinker gives the pool
+ *                                    back while RAM fills with anonymous
+ *                                    memory
  *
  * Chunk heaps are those with a configfs directory; their cma_alloc calls
  * are read from its cma_calls attribute. Lines that start with "| " form
@@ -90,6 +101,22 @@ static long long attr(const char *heap, const char *name)
 		return -1;
 	buf[n] = '\0';
 	return atoll(buf);
+}
+
+/*
+ * Wait up to @ms for the pool of @heap to hold @bytes ready; the time it
+ * took, or -1.
+ */
+static double pool_wait(const char *heap, long long bytes, int ms)
+{
+	double t0 = now_ms();
+
+	while (attr(heap, "pool_ready") < bytes) {
+		if (now_ms() - t0 > ms)
+			return -1;
+		usleep(2000);
+	}
+	return now_ms() - t0;
 }
 
 /* The bytes of a heap's live buffers on @nid, from nodes/node<nid>/bytes. */
@@ -616,6 +643,229 @@ static int bench_pinned(unsigned long mib, const char *slot, int runs,
 	return 0;
 }
 
+/*
+ * As bench_busy, for heaps with a pool: after chload has filled RAM (and
+ * so made the shrinker take the pool back), wait for the pool to refill
+ * from the busy area, then time the first buffer. A heap without a pool
+ * is timed at once, as in bench_busy.
+ */
+static int bench_pool_busy(unsigned long mib, int nheaps, char **heaps)
+{
+	double zero = zero_ms(mib * MiB, 7);
+	int h, failed = 0;
+
+	printf("| heap | pool | size | held in CMA | pool refilled after | result | ms |");
+	printf(" x zeroing | cma_alloc calls |\n");
+	printf("|---|---|---|---|---|---|---|---|---|\n");
+	printf("| zeroing (memset) | - | %lu MiB | - | - | OK | %.2f | 1.00 | - |\n",
+	       mib, zero);
+	for (h = 0; h < nheaps; h++) {
+		long long pool = attr(heaps[h], "pool_bytes"), c0;
+		double ms, wait = 0;
+		const char *res;
+		struct load l;
+
+		if (load_start(&l, "busy", NULL)) {
+			printf("| %s | | %lu MiB | chload: %s | | | | | |\n", heaps[h],
+			       mib, l.line);
+			failed = 1;
+			continue;
+		}
+		if (pool > 0)
+			wait = pool_wait(heaps[h], pool, 120000);
+		c0 = attr(heaps[h], "cma_calls");
+		res = alloc_once(heaps[h], mib * MiB, &ms);
+		printf("| %s | %lld MiB | %lu MiB | %lu MiB | ", heaps[h],
+		       pool > 0 ? pool / (long long)MiB : 0, mib, l.bytes / MiB);
+		if (pool <= 0)
+			printf("- | ");
+		else if (wait < 0)
+			printf("not in 120 s | ");
+		else
+			printf("%.0f ms | ", wait);
+		printf("%s | %.2f | %.2f | ", res, ms, ms / zero);
+		print_calls(c0, attr(heaps[h], "cma_calls"), 1);
+		if (load_stop(&l))
+			failed = 1;
+	}
+	if (failed)
+		printf("# chload failed or did not stop cleanly\n");
+	return failed;
+}
+
+/* Sort @v (@n values) and give the @pct percentile, nearest rank. */
+static double percentile(double *v, int n, int pct)
+{
+	int rank = (n * pct + 99) / 100;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[rank > 0 ? rank - 1 : 0];
+}
+
+/*
+ * A stream that allocates and frees @mib MiB @rate times a second for
+ * @seconds: the allocation latency's p50, p99 and maximum, and how many
+ * the pool served.
+ */
+static int bench_steady(unsigned long mib, int rate, int seconds, int nheaps,
+			char **heaps)
+{
+	int n = rate * seconds, h, i;
+	double zero = zero_ms(mib * MiB, 7), *t;
+
+	if (rate < 1 || seconds < 1)
+		return 2;
+	t = calloc(n, sizeof(*t));
+	if (!t)
+		return 1;
+	printf("| heap | pool | size | rate | allocations | failed | p50 ms | p99 ms |");
+	printf(" max ms | p99 x zeroing | from the pool |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (h = 0; h < nheaps; h++) {
+		long long pool = attr(heaps[h], "pool_bytes");
+		long long hits = attr(heaps[h], "pool_hits");
+		double start, p99;
+		int heap = heap_open(heaps[h]), nbad = 0;
+
+		if (heap < 0)
+			continue;
+		if (pool > 0)
+			pool_wait(heaps[h], pool, 60000);
+		start = now_ms();
+		for (i = 0; i < n; i++) {
+			double next = start + i * 1000.0 / rate, left = next - now_ms();
+			int fd;
+
+			if (left > 0)
+				usleep(left * 1000);
+			fd = heap_alloc(heap, mib * MiB, &t[i]);
+			if (fd < 0) {
+				t[i] = 0;
+				nbad++;
+				continue;
+			}
+			close(fd);
+		}
+		close(heap);
+		p99 = percentile(t, n, 99);
+		printf("| %s | %lld MiB | %lu MiB | %d/s | %d | %d | %.2f | %.2f | %.2f | %.2f | ",
+		       heaps[h], pool > 0 ? pool / (long long)MiB : 0, mib, rate, n, nbad,
+		       percentile(t, n, 50), p99, t[n - 1], p99 / zero);
+		if (hits < 0)
+			printf("- |\n");
+		else
+			printf("%lld |\n", attr(heaps[h], "pool_hits") - hits);
+	}
+	free(t);
+	printf("# zeroing %lu MiB: %.2f ms\n", mib, zero);
+	return 0;
+}
+
+/*
+ * A burst takes the whole pool (the buffers stay held), and the worker
+ * refills it in the background: how long until the pool is full again.
+ */
+static int bench_refill(unsigned long mib, const char *name)
+{
+	long long pool = attr(name, "pool_bytes");
+	int heap, fds[64], nfd = 0, i;
+	double zero, ms;
+
+	if (pool <= 0 || pool_wait(name, pool, 60000) < 0) {
+		printf("# %s: no pool, or it did not fill\n", name);
+		return 1;
+	}
+	zero = zero_ms(pool, 7);
+	heap = heap_open(name);
+	if (heap < 0)
+		return 1;
+	for (i = 0; i < (int)ARRAY_SIZE(fds) && (long long)(i * mib * MiB) < pool; i++) {
+		fds[nfd] = heap_alloc(heap, mib * MiB, NULL);
+		if (fds[nfd] >= 0)
+			nfd++;
+	}
+	ms = pool_wait(name, pool, 120000);
+	printf("| heap | pool | burst | refilled in ms | x zeroing the pool |\n");
+	printf("|---|---|---|---|---|\n");
+	printf("| %s | %lld MiB | %d x %lu MiB | %.2f | %.2f |\n", name,
+	       pool / (long long)MiB, nfd, mib, ms, ms / zero);
+	for (i = 0; i < nfd; i++)
+		close(fds[i]);
+	close(heap);
+	return ms < 0;
+}
+
+/*
+ * Fill RAM with anonymous memory, 4 MiB at a time, while the pool is full,
+ * and watch it: how much was filled before the shrinker first took from
+ * the pool, and how long after that until 90 % of it was back. The fill
+ * stops there, or when free memory is down to twice min_free_kbytes,
+ * short of the OOM killer.
+ */
+static int bench_pressure(const char *name)
+{
+	long long pool = attr(name, "pool_bytes"), shrunk0, floor_kb = -1;
+	double t0, t, first = -1, p90 = -1;
+	unsigned long n = 0, at_first = 0, max, i;
+	char **pieces;
+	FILE *f;
+
+	if (pool <= 0 || pool_wait(name, pool, 60000) < 0) {
+		printf("# %s: no pool, or it did not fill\n", name);
+		return 1;
+	}
+	f = fopen("/proc/sys/vm/min_free_kbytes", "r");
+	if (!f || fscanf(f, "%lld", &floor_kb) != 1)
+		floor_kb = -1;
+	if (f)
+		fclose(f);
+	max = mem_kb("MemTotal:") / (4 * 1024) + 1;
+	pieces = calloc(max, sizeof(*pieces));
+	if (floor_kb < 0 || !pieces)
+		return 1;
+	settle();
+	shrunk0 = attr(name, "pool_shrunk");
+	t0 = now_ms();
+	while (n < max && mem_kb("MemFree:") > 2 * floor_kb) {
+		char *p = mmap(NULL, 4 * MiB, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			break;
+		madvise(p, 4 * MiB, MADV_NOHUGEPAGE);
+		if (madvise(p, 4 * MiB, MADV_POPULATE_WRITE)) {
+			munmap(p, 4 * MiB);
+			break;
+		}
+		pieces[n++] = p;
+		t = now_ms() - t0;
+		if (first < 0 && attr(name, "pool_shrunk") > shrunk0) {
+			first = t;
+			at_first = n;
+		}
+		if (first >= 0 && attr(name, "pool_ready") <= pool / 10) {
+			p90 = t;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		munmap(pieces[i], 4 * MiB);
+	free(pieces);
+	printf("| heap | pool | filled before the first shrink | 90 %% back after the first shrink |");
+	printf(" filled in all | bytes shrunk |\n");
+	printf("|---|---|---|---|---|---|\n");
+	printf("| %s | %lld MiB | ", name, pool / (long long)MiB);
+	if (first < 0)
+		printf("no shrink | - | ");
+	else if (p90 < 0)
+		printf("%lu MiB | not | ", at_first * 4);
+	else
+		printf("%lu MiB | %.1f ms | ", at_first * 4, p90 - first);
+	printf("%lu MiB | %lld MiB |\n", n * 4,
+	       (attr(name, "pool_shrunk") - shrunk0) / (long long)MiB);
+	return p90 < 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "settle")) {
@@ -633,8 +883,19 @@ int main(int argc, char **argv)
 	if (argc >= 6 && !strcmp(argv[1], "pinned"))
 		return bench_pinned(strtoul(argv[2], NULL, 0), argv[3], atoi(argv[4]),
 				    argc - 5, argv + 5);
+	if (argc >= 4 && !strcmp(argv[1], "pool-busy"))
+		return bench_pool_busy(strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
+	if (argc >= 6 && !strcmp(argv[1], "steady"))
+		return bench_steady(strtoul(argv[2], NULL, 0), atoi(argv[3]), atoi(argv[4]),
+				    argc - 5, argv + 5);
+	if (argc == 4 && !strcmp(argv[1], "refill"))
+		return bench_refill(strtoul(argv[2], NULL, 0), argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "pressure"))
+		return bench_pressure(argv[2]);
 	fputs("usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP...", stderr);
 	fputs(" | numa HEAP MIB POLICY | busy MIB HEAP...", stderr);
-	fputs(" | pinned MIB SLOT_MIB RUNS HEAP... | settle\n", stderr);
+	fputs(" | pinned MIB SLOT_MIB RUNS HEAP... | settle", stderr);
+	fputs(" | pool-busy MIB HEAP... | steady MIB RATE SECONDS HEAP...", stderr);
+	fputs(" | refill MIB HEAP | pressure HEAP\n", stderr);
 	return 2;
 }
