@@ -136,17 +136,19 @@ run_kunit_vm() {
 	count_tap "$logs/$name.tap" "$name-log"
 }
 
-# A second lane runs the end-to-end tests of 6.1 in their VM while the
-# first starts on the rest: two QEMUs share the two cores, but never two
-# kernel builds (only kunit.py builds, and only in the first lane). The
-# arm64 VM and the sanitizer VMs run alone: under TCG on a shared core,
-# arm64's pinned-area setup and the sanitizer's hung-task detector see
-# time stretch too far. The lane's results are counted under their
-# configuration once it is done.
+# A second lane runs the end-to-end tests of 6.1, then of arm64, in their
+# VMs while the first runs the x86_64 6.12 jobs: two QEMUs share the two
+# cores, but never two kernel builds (only kunit.py builds, and only in
+# the first lane). The sanitizer VMs run alone, once the lane is done:
+# under TCG on a shared core its hung-task detector sees time stretch too
+# far. The lane's results are counted under their configuration.
 rm -f "$logs"/*.secs
-e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
-	VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
-	VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" &
+{
+	e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
+		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
+		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko"
+	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
+} &
 lane=$!
 
 config "x86_64 6.12 4k"
@@ -183,7 +185,7 @@ fi
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run; alone, once the lane
 # is done.
-say "waiting for the end-to-end tests of 6.1"
+say "waiting for the end-to-end tests of 6.1 and arm64"
 wait "$lane"
 san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
 
@@ -209,11 +211,10 @@ count_e2e e2e-6.1
 say "KUnit on 6.1 (kunit.py)"
 run_kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
 
-# arm64, cross-built: the end-to-end tests, alone, and the KUnit suites
-# with 4 KiB and with 16 KiB pages.
+# arm64, cross-built: the end-to-end tests of the lane, and the KUnit
+# suites with 4 KiB and with 16 KiB pages.
 config "arm64 6.12 4k"
-say "end-to-end tests on arm64"
-run_e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
+count_e2e e2e-arm64
 say "KUnit on arm64 (kunit.py)"
 run_kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
 config "arm64 6.12 16k"
