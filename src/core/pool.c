@@ -118,6 +118,24 @@ static unsigned long pool_room(struct chunk_pool *pool, unsigned long n)
 }
 
 /*
+ * Put as much of a run of @n chunks on @list (ready or dirty, counted in
+ * *@pages) as the target leaves room for; the number of chunks kept, the
+ * first ones of the run. The caller gives the rest back to CMA.
+ */
+static unsigned long pool_keep(struct chunk_pool *pool, struct list_head *list,
+			       unsigned long *pages, struct page *page,
+			       unsigned long n)
+{
+	unsigned long keep = pool_room(pool, n);
+
+	if (keep) {
+		pool_add(list, page, keep);
+		*pages += keep << pool->order;
+	}
+	return keep;
+}
+
+/*
  * Unlink a run to give back: a dirty one if any, else a ready one, from
  * the head or the tail. NULL if the pool is empty.
  */
@@ -188,11 +206,7 @@ static bool pool_zero_one(struct chunk_pool *pool)
 	spin_lock(&pool->lock);
 	pool->busy_pages -= n << order;
 	if (gen == pool->gen)
-		keep = pool_room(pool, n);
-	if (keep) {
-		pool_add(&pool->ready, page, keep);
-		pool->ready_pages += keep << order;
-	}
+		keep = pool_keep(pool, &pool->ready, &pool->ready_pages, page, n);
 	spin_unlock(&pool->lock);
 	if (keep < n)
 		pool_release(area, nth_page(page, keep << order), (n - keep) << order);
@@ -236,12 +250,11 @@ static void pool_refill(struct chunk_pool *pool)
 	pool->busy_pages -= want << runs.order;
 	for (i = 0; i < runs.nr_runs && gen == pool->gen; i++) {
 		struct chunk_run *run = &runs.run[i];
-		unsigned long keep = pool_room(pool, run->nr_chunks);
+		unsigned long keep = pool_keep(pool, &pool->ready, &pool->ready_pages,
+					       run->page, run->nr_chunks);
 
 		if (!keep)
 			break;
-		pool_add(&pool->ready, run->page, keep);
-		pool->ready_pages += keep << runs.order;
 		added += keep;
 		run->page = nth_page(run->page, keep << runs.order);
 		run->nr_chunks -= keep;
@@ -400,8 +413,9 @@ long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 	int ret = 0;
 
 	spin_lock(&pool->lock);
-	kick = pool->active && pool->target_bytes;
-	if (pool->active && pool->area == area && pool->order == order) {
+	/* Only a step on the pool's own area touches it. */
+	kick = pool->active && pool->area == area && pool->target_bytes;
+	if (kick && pool->order == order) {
 		while (got < want &&
 		       (page = list_first_entry_or_null(&pool->ready, struct page, lru))) {
 			n = page_private(page);
@@ -460,12 +474,10 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs)
 
 		spin_lock(&pool->lock);
 		if (area == pool->area && order == pool->order && !pool_held(pool))
-			keep = pool_room(pool, run->nr_chunks);
-		if (keep) {
-			pool_add(&pool->dirty, run->page, keep);
-			pool->dirty_pages += keep << order;
+			keep = pool_keep(pool, &pool->dirty, &pool->dirty_pages,
+					 run->page, run->nr_chunks);
+		if (keep)
 			nid = area->nid;
-		}
 		spin_unlock(&pool->lock);
 		if (keep < run->nr_chunks && !WARN_ON(!area))
 			pool_release(area, nth_page(run->page, keep << order),

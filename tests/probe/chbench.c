@@ -851,8 +851,8 @@ static int bench_pressure(const char *name)
 	for (i = 0; i < n; i++)
 		munmap(pieces[i], 4 * MiB);
 	free(pieces);
-	printf("| heap | pool | filled before the first shrink | 90 %% back after the first shrink |");
-	printf(" filled in all | bytes shrunk |\n");
+	printf("| heap | pool | filled before the first shrink |");
+	printf(" 90 %% back after the first shrink | filled in all | bytes shrunk |\n");
 	printf("|---|---|---|---|---|---|\n");
 	printf("| %s | %lld MiB | ", name, pool / (long long)MiB);
 	if (first < 0)
