@@ -78,6 +78,16 @@ static inline ssize_t chunk_strscpy(char *dst, const char *src, size_t size)
 	chunk_strscpy(dst, src, sizeof(dst) + __must_be_array(dst))
 #endif
 
+/* vm_flags became read-only outside these helpers in 6.3. */
+#if !CHUNK_SINCE(6, 3)
+#include <linux/mm.h>
+
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+#endif
+
 /* __counted_by() (6.7): only a bounds-checking hint, so nothing without it. */
 #ifndef __counted_by
 #define __counted_by(member)

@@ -329,6 +329,7 @@ CHUNK_STAT_ATTR(pool_hits);
 CHUNK_STAT_ATTR(pool_misses);
 CHUNK_STAT_ATTR(pool_refills);
 CHUNK_STAT_ATTR(pool_shrunk);
+CHUNK_STAT_ATTR(held_bytes);
 CONFIGFS_ATTR_RO(area_, bytes);
 CONFIGFS_ATTR_RO(node_, bytes);
 CONFIGFS_ATTR_RO(latency_, count);
@@ -353,6 +354,7 @@ static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_pool_misses,
 	&heap_attr_pool_refills,
 	&heap_attr_pool_shrunk,
+	&heap_attr_held_bytes,
 	NULL,
 };
 

@@ -9,6 +9,10 @@
  * contiguous stretch of the buffer, cut where the importing device's
  * maximum segment size says, so that the device is never handed a
  * segment longer than it can take.
+ *
+ * mmap follows the CMA heap: a PFN map, filled from a fault handler, that
+ * GUP refuses and that cannot grow past the buffer. So no one can pin a
+ * buffer's pages through its mapping and keep them past its release.
  */
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
@@ -26,8 +30,9 @@
  * struct chunk_buffer - the private data of one chunk heap dma-buf
  * @heap:	the heap, referenced for as long as the buffer lives
  * @runs:	the chunks
+ * @run_start:	the page offset of each run in the buffer, for faults
  * @len:	size in bytes, a whole number of chunks
- * @lock:	serialises @attachments, @vmap_cnt and @vaddr
+ * @lock:	serialises @attachments and their state, @vmap_cnt and @vaddr
  * @attachments: the chunk_attachment of every attached device
  * @vmap_cnt:	number of vmap() users
  * @vaddr:	kernel mapping while @vmap_cnt > 0
@@ -35,8 +40,9 @@
 struct chunk_buffer {
 	struct chunk_heap *heap;
 	struct chunk_runs runs;
+	unsigned long *run_start;
 	unsigned long len;
-	struct mutex lock; /* serialises attachments, vmap_cnt, vaddr */
+	struct mutex lock; /* serialises attachments, their state, vmap */
 	struct list_head attachments;
 	unsigned int vmap_cnt;
 	void *vaddr;
@@ -105,6 +111,7 @@ static unsigned int chunk_runs_to_sg(const struct chunk_runs *runs,
 			sg = sg_next(sg);
 		}
 		nents++;
+		cond_resched();
 	}
 	return nents;
 }
@@ -155,6 +162,19 @@ static void chunk_buffer_detach(struct dma_buf *dmabuf,
 	kfree(a);
 }
 
+/* CPU access reads @mapped and @dir under the buffer's lock. */
+static void chunk_attachment_set(struct dma_buf_attachment *attachment,
+				 bool mapped, enum dma_data_direction dir)
+{
+	struct chunk_buffer *buffer = attachment->dmabuf->priv;
+	struct chunk_attachment *a = attachment->priv;
+
+	mutex_lock(&buffer->lock);
+	a->mapped = mapped;
+	a->dir = dir;
+	mutex_unlock(&buffer->lock);
+}
+
 static struct sg_table *chunk_buffer_map(struct dma_buf_attachment *attachment,
 					 enum dma_data_direction dir)
 {
@@ -164,8 +184,7 @@ static struct sg_table *chunk_buffer_map(struct dma_buf_attachment *attachment,
 	ret = dma_map_sgtable(attachment->dev, &a->table, dir, 0);
 	if (ret)
 		return ERR_PTR(ret);
-	a->dir = dir;
-	a->mapped = true;
+	chunk_attachment_set(attachment, true, dir);
 	return &a->table;
 }
 
@@ -173,9 +192,7 @@ static void chunk_buffer_unmap(struct dma_buf_attachment *attachment,
 			       struct sg_table *table,
 			       enum dma_data_direction dir)
 {
-	struct chunk_attachment *a = attachment->priv;
-
-	a->mapped = false;
+	chunk_attachment_set(attachment, false, dir);
 	dma_unmap_sgtable(attachment->dev, table, dir, 0);
 }
 
@@ -211,59 +228,82 @@ static int chunk_buffer_end_cpu_access(struct dma_buf *dmabuf,
 	return 0;
 }
 
-/* Pages that one vm_insert_pages() call of chunk_buffer_mmap() inserts. */
-#define CHUNK_MMAP_BATCH	32
+/*
+ * Pages a fault maps: the aligned block around the faulting page, within
+ * its run and the VMA. A first touch of a large buffer then takes a
+ * fraction of the faults of the CMA heap, which maps one page a fault.
+ */
+#define CHUNK_FAULT_PAGES	512UL
+
+/* The run that holds page @pgoff of @buffer, found by bisection. */
+static unsigned int chunk_buffer_find_run(const struct chunk_buffer *buffer,
+					  unsigned long pgoff)
+{
+	unsigned int lo = 0, hi = buffer->runs.nr_runs - 1;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi + 1) / 2;
+
+		if (buffer->run_start[mid] <= pgoff)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static vm_fault_t chunk_buffer_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct chunk_buffer *buffer = vma->vm_private_data;
+	unsigned long pgoff = vmf->pgoff, first, end, p, pfn;
+	unsigned int i;
+	vm_fault_t ret;
+
+	if (pgoff >= buffer->len >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	i = chunk_buffer_find_run(buffer, pgoff);
+	pfn = page_to_pfn(buffer->runs.run[i].page) - buffer->run_start[i];
+	ret = vmf_insert_pfn(vma, vmf->address, pfn + pgoff);
+	if (ret != VM_FAULT_NOPAGE)
+		return ret;
+
+	first = max3(ALIGN_DOWN(pgoff, CHUNK_FAULT_PAGES), buffer->run_start[i],
+		     vma->vm_pgoff);
+	end = min3(ALIGN_DOWN(pgoff, CHUNK_FAULT_PAGES) + CHUNK_FAULT_PAGES,
+		   buffer->run_start[i + 1], vma->vm_pgoff + vma_pages(vma));
+	for (p = first; p < end; p++) {
+		unsigned long addr = vma->vm_start +
+				     ((p - vma->vm_pgoff) << PAGE_SHIFT);
+
+		/* The faulting page is in; the others are only a head start. */
+		if (p != pgoff && vmf_insert_pfn(vma, addr, pfn + p) != VM_FAULT_NOPAGE)
+			break;
+	}
+	return VM_FAULT_NOPAGE;
+}
+
+static const struct vm_operations_struct chunk_buffer_vm_ops = {
+	.fault = chunk_buffer_vm_fault,
+};
 
 /*
- * Insert the pages that the VMA covers, skipping vm_pgoff pages, a batch
- * at a time. The chunks are pages with a struct page, so they go in as
- * pages, not as a PFN map: remap_pfn_range() on a whole VMA makes x86
- * track its memory type, and in 6.12 a failure to allocate the first
- * page table then warns in the PAT code (found by fault injection).
+ * Not remap_pfn_range(): on a whole VMA it makes x86 reserve the range's
+ * memory type, and a failure there has warned in the PAT code (found by
+ * fault injection); vmf_insert_pfn() only looks the type up.
  */
 static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
-	struct chunk_buffer *buffer = dmabuf->priv;
-	const struct chunk_runs *runs = &buffer->runs;
-	struct page *batch[CHUNK_MMAP_BATCH];
-	unsigned long skip = vma->vm_pgoff;
-	unsigned long addr = vma->vm_start;
-	unsigned long j, n, pages, end;
-	unsigned int i;
-	int ret;
-
 	/*
 	 * Private mappings would copy on write. VM_MAYSHARE, not VM_SHARED:
-	 * a shared mapping of a read-only dma-buf has only the former. A
-	 * VMA that an importer made a PFN map cannot take pages.
+	 * a shared mapping of a read-only dma-buf has only the former.
 	 */
-	if (!(vma->vm_flags & VM_MAYSHARE) || (vma->vm_flags & VM_PFNMAP))
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
-	for (i = 0; i < runs->nr_runs && addr < vma->vm_end; i++) {
-		const struct chunk_run *run = &runs->run[i];
-
-		pages = (unsigned long)run->nr_chunks << runs->order;
-		if (skip >= pages) {
-			skip -= pages;
-			continue;
-		}
-		/* Pages skip..end of the run fall in the VMA. */
-		end = min(pages, skip + ((vma->vm_end - addr) >> PAGE_SHIFT));
-		for (j = skip; j < end; j += n) {
-			unsigned long k, left;
-
-			n = min_t(unsigned long, end - j, CHUNK_MMAP_BATCH);
-			for (k = 0; k < n; k++)
-				batch[k] = nth_page(run->page, j + k);
-			left = n;
-			ret = vm_insert_pages(vma, addr, batch, &left);
-			if (ret)
-				return ret;
-			addr += n << PAGE_SHIFT;
-		}
-		skip = 0;
-	}
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &chunk_buffer_vm_ops;
+	vma->vm_private_data = dmabuf->priv;
 	return 0;
 }
 
@@ -287,6 +327,7 @@ static void *chunk_buffer_do_vmap(struct chunk_buffer *buffer)
 
 		for (j = 0; j < (unsigned long)run->nr_chunks << runs->order; j++)
 			*p++ = nth_page(run->page, j);
+		cond_resched();
 	}
 
 	vaddr = vmap(pages, nr_pages, VM_MAP, PAGE_KERNEL);
@@ -338,7 +379,9 @@ static void chunk_buffer_release(struct dma_buf *dmabuf)
 
 	trace_chunk_heap_free(buffer->heap, buffer->len);
 	chunk_heap_account_release(buffer->heap, &buffer->runs);
+	chunk_held_sort(buffer->heap, &buffer->runs);
 	chunk_pool_give(&buffer->heap->pool, &buffer->runs);
+	kvfree(buffer->run_start);
 	chunk_heap_put(buffer->heap);
 	mutex_destroy(&buffer->lock);
 	kfree(buffer);
@@ -375,10 +418,21 @@ struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct chunk_buffer *buffer;
 	struct dma_buf *dmabuf;
+	unsigned int i;
 
 	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
 	if (!buffer)
 		return ERR_PTR(-ENOMEM);
+	buffer->run_start = kvmalloc_array(runs->nr_runs + 1,
+					   sizeof(*buffer->run_start), GFP_KERNEL);
+	if (!buffer->run_start) {
+		kfree(buffer);
+		return ERR_PTR(-ENOMEM);
+	}
+	buffer->run_start[0] = 0;
+	for (i = 0; i < runs->nr_runs; i++)
+		buffer->run_start[i + 1] = buffer->run_start[i] +
+			((unsigned long)runs->run[i].nr_chunks << runs->order);
 
 	buffer->heap = heap;
 	buffer->runs = *runs;
@@ -394,6 +448,7 @@ struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
 	dmabuf = dma_buf_export(&exp_info);
 	if (IS_ERR(dmabuf)) {
 		mutex_destroy(&buffer->lock);
+		kvfree(buffer->run_start);
 		kfree(buffer);
 		return dmabuf;
 	}

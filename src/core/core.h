@@ -18,7 +18,8 @@
  *
  * A heap may keep a pool of zeroed chunks of its own area (pool.c),
  * which allocations take first and freed buffers refill; the pool is
- * empty while the heap is disabled.
+ * empty while the heap is disabled. A freed page that someone still
+ * references is held aside until they let go (held.c).
  */
 #ifndef _CHUNK_HEAP_CORE_H
 #define _CHUNK_HEAP_CORE_H
@@ -121,6 +122,8 @@ u64 chunk_lat_bucket_floor_us(unsigned int bucket);
  *		had a pool (pool_bytes not 0)
  * @pool_refills: refills that added chunks to the pool
  * @pool_shrunk: bytes the shrinker took from the pool back to CMA
+ * @held_bytes:	bytes of freed buffers' pages held aside because something
+ *		still references them (held.c)
  * @area_bytes:	bytes in live buffers, per CMA area index
  * @latency:	successful allocations, by latency (chunk_lat_bucket())
  *
@@ -137,6 +140,7 @@ struct chunk_heap_stats {
 	atomic64_t pool_misses;
 	atomic64_t pool_refills;
 	atomic64_t pool_shrunk;
+	atomic64_t held_bytes;
 	atomic64_t area_bytes[MAX_CMA_AREAS];
 	atomic64_t latency[CHUNK_LAT_BUCKETS];
 };
@@ -254,6 +258,10 @@ long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs);
 u64 chunk_pool_ready_bytes(struct chunk_pool *pool);
 unsigned long chunk_pool_shrink(unsigned long nr_pages);
+
+void chunk_held_sort(struct chunk_heap *heap, struct chunk_runs *runs);
+void chunk_held_kick(void);
+void chunk_held_exit(void);
 
 struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
 				    struct chunk_runs *runs,

@@ -421,6 +421,7 @@ void chunk_heap_retire(struct chunk_heap *heap)
 	mutex_lock(&heap->lock);
 	chunk_heap_detach(heap);
 	mutex_unlock(&heap->lock);
+	chunk_held_kick();
 }
 
 /**

@@ -41,6 +41,7 @@ numa:
 static void __exit chunk_heap_exit(void)
 {
 	chunk_configfs_exit();
+	chunk_held_exit();
 	chunk_pools_exit();
 	chunk_numa_exit();
 }

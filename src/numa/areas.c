@@ -111,6 +111,23 @@ const struct chunk_area *chunk_area_find(const char *name)
 }
 
 /**
+ * chunk_area_of_page() - the area a page belongs to
+ * @page: a page
+ *
+ * Return: the area whose range holds @page, or NULL.
+ */
+const struct chunk_area *chunk_area_of_page(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	unsigned int i;
+
+	for (i = 0; i < chunk_nr_areas; i++)
+		if (pfn - chunk_areas[i].base_pfn < chunk_areas[i].nr_pages)
+			return &chunk_areas[i];
+	return NULL;
+}
+
+/**
  * chunk_area_max_order() - largest chunk order an area can hold
  * @area: the area
  *

@@ -16,6 +16,8 @@
  *   chtest stale N HEAP LEN       N times: allocate, check that every byte
  *                                 reads zero, fill with 0xa5 and free;
  *                                 print "<clean> <stale>"
+ *   chtest ref HEAP LEN           allocate, have chimport.ko take a reference
+ *                                 on the first page, and free the buffer
  *   chtest timed COMMAND...       run COMMAND, print its result and the
  *                                 milliseconds it took ("OK 2")
  */
@@ -180,6 +182,24 @@ int main(int argc, char **argv)
 		if (!err)
 			close(fd);
 		close(heap_fd);
+		return result(err);
+	}
+
+	if (argc == 4 && !strcmp(argv[1], "ref")) {
+		char cmd[32];
+		int dbg;
+
+		len = strtoull(argv[3], NULL, 0);
+		err = heap_alloc(argv[2], len, O_RDWR | O_CLOEXEC, 0, &fd);
+		if (err)
+			return result(err);
+		dbg = open("/sys/kernel/debug/chimport/vmap", O_WRONLY | O_CLOEXEC);
+		snprintf(cmd, sizeof(cmd), "ref %d", fd);
+		if (dbg < 0 || write(dbg, cmd, strlen(cmd)) < 0)
+			err = errno;
+		if (dbg >= 0)
+			close(dbg);
+		close(fd);
 		return result(err);
 	}
 
