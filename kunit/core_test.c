@@ -230,6 +230,34 @@ static void chunk_alloc_rollback_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, none->cma_calls, 0);
 }
 
+/*
+ * A per-node area smaller than one chunk: the plan may still name it, and
+ * taking from it must take nothing without asking CMA for 0 pages.
+ */
+static void chunk_take_from_small_area_test(struct kunit *test)
+{
+	const struct chunk_area *real = chunk_test_whole_area(test);
+	struct chunk_area small = *real;
+	struct chunk_runs *runs = chunk_test_runs(test);
+
+	small.nr_pages = (1UL << ORDER_2M) - 1;
+	runs->order = ORDER_2M;
+	KUNIT_EXPECT_EQ(test, chunk_runs_take(runs, &small, 4), 0);
+	KUNIT_EXPECT_EQ(test, runs->cma_calls, 0);
+	KUNIT_EXPECT_EQ(test, runs->nr_chunks, 0);
+}
+
+static void chunk_area_usable_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, chunk_area_usable("reserved"));
+	KUNIT_EXPECT_TRUE(test, chunk_area_usable("pernuma0"));
+	KUNIT_EXPECT_TRUE(test, chunk_area_usable("numa1"));
+	KUNIT_EXPECT_TRUE(test, chunk_area_usable("linux,cma"));
+	KUNIT_EXPECT_FALSE(test, chunk_area_usable("hugetlb0"));
+	KUNIT_EXPECT_FALSE(test, chunk_area_usable("hugetlb12"));
+	KUNIT_EXPECT_FALSE(test, chunk_area_usable("kvm_cma"));
+}
+
 static void chunk_disabled_heap_test(struct kunit *test)
 {
 	struct chunk_heap *heap = chunk_heap_create("kunit-disabled");
@@ -258,6 +286,8 @@ static struct kunit_case chunk_core_cases[] = {
 	KUNIT_CASE(chunk_alloc_aligned_zeroed_test),
 	KUNIT_CASE(chunk_alloc_one_call_when_idle_test),
 	KUNIT_CASE(chunk_alloc_rollback_test),
+	KUNIT_CASE(chunk_take_from_small_area_test),
+	KUNIT_CASE(chunk_area_usable_test),
 	KUNIT_CASE(chunk_disabled_heap_test),
 	{}
 };

@@ -45,6 +45,28 @@ static void numa_view_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, view->node_area[3]);
 }
 
+/*
+ * The node of a per-node area is where its memory is, as the statistics
+ * count it, whatever number its name has.
+ */
+static void numa_view_node_from_area_test(struct kunit *test)
+{
+	static const struct chunk_area areas[] = {
+		{ .name = "pernuma0", .nid = 1, .nr_pages = 4096, .index = 0 },
+		{ .name = "numa1", .nid = 0, .nr_pages = 4096, .index = 1 },
+		{ .name = "pernuma2", .nid = NUMA_NO_NODE, .nr_pages = 4096, .index = 2 },
+	};
+	struct chunk_numa_view *view;
+
+	view = kunit_kzalloc(test, sizeof(*view), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, view);
+	chunk_numa_view_build(view, areas, ARRAY_SIZE(areas));
+	KUNIT_EXPECT_EQ(test, view->nr_nodes, 2);
+	KUNIT_EXPECT_PTR_EQ(test, view->node_area[0], &areas[1]);
+	KUNIT_EXPECT_PTR_EQ(test, view->node_area[1], &areas[0]);
+	KUNIT_EXPECT_NULL(test, view->node_area[2]);
+}
+
 /* A cleanup action of the type KUnit calls: no function-pointer cast. */
 static void free_plan(void *plan)
 {
@@ -327,6 +349,7 @@ static void numa_interleave_partial_real_test(struct kunit *test)
 
 static struct kunit_case chunk_numa_cases[] = {
 	KUNIT_CASE(numa_view_test),
+	KUNIT_CASE(numa_view_node_from_area_test),
 	KUNIT_CASE(numa_plan_off_test),
 	KUNIT_CASE(numa_plan_local_test),
 	KUNIT_CASE(numa_plan_bind_test),

@@ -231,11 +231,41 @@ static void chunk_lat_bucket_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunk_lat_bucket_floor_us(CHUNK_LAT_BUCKETS - 1), 16777216);
 }
 
+/*
+ * Only the heap's own area fills its pool, so pool_bytes is bounded by
+ * that area, and an area or order that cannot hold the pool is refused.
+ */
+static void chunk_pool_bound_test(struct kunit *test)
+{
+	const struct chunk_area *small = chunk_test_whole_area(test);
+	const struct chunk_area *big = chunk_test_reserved(test);
+	u64 small_bytes = (u64)small->nr_pages << PAGE_SHIFT;
+	struct chunk_heap *heap = chunk_heap_create("kunit-pool-bound");
+
+	KUNIT_ASSERT_NOT_NULL(test, heap);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, put_heap, heap), 0);
+	KUNIT_ASSERT_GT(test, big->nr_pages, small->nr_pages);
+	KUNIT_ASSERT_EQ(test, chunk_heap_set_area(heap, small), 0);
+	KUNIT_ASSERT_EQ(test, chunk_heap_set_order(heap, ORDER_64K), 0);
+
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, small_bytes + 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, heap->pool.target_bytes, 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, small_bytes), 0);
+
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, big), 0);
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, small_bytes + SZ_1M), 0);
+	/* The pool no longer fits the smaller area: refused, nothing changed. */
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_area(heap, small), -ERANGE);
+	KUNIT_EXPECT_PTR_EQ(test, heap->area, big);
+	KUNIT_EXPECT_EQ(test, heap->pool.target_bytes, small_bytes + SZ_1M);
+}
+
 static struct kunit_case chunk_pool_cases[] = {
 	KUNIT_CASE(chunk_pool_refill_take_test),
 	KUNIT_CASE(chunk_pool_whole_chunks_test),
 	KUNIT_CASE(chunk_pool_zero_after_free_test),
 	KUNIT_CASE(chunk_pool_drain_test),
+	KUNIT_CASE(chunk_pool_bound_test),
 	KUNIT_CASE(chunk_lat_bucket_test),
 	{}
 };

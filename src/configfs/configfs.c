@@ -254,13 +254,19 @@ static ssize_t heap_enable_store(struct config_item *item, const char *page,
 				 size_t count)
 {
 	struct chunk_heap *heap = to_heap(item);
-	u64 enable;
+	size_t len = count;
+	bool enable;
 	int ret;
 
-	/* Only 0 and 1: kstrtobool() would take "yes please" as yes. */
-	ret = chunk_parse_number(page, count, &enable);
-	if (ret || enable > 1)
+	/*
+	 * Exactly "0" or "1": kstrtobool() would take "yes please" as yes,
+	 * and a number parser "00" or "0001".
+	 */
+	if (len && page[len - 1] == '\n')
+		len--;
+	if (len != 1 || (page[0] != '0' && page[0] != '1'))
 		return -EINVAL;
+	enable = page[0] == '1';
 	ret = enable ? chunk_heap_enable(heap) : chunk_heap_disable(heap);
 	return ret ?: count;
 }

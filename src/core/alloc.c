@@ -185,6 +185,10 @@ long chunk_runs_take(struct chunk_runs *runs, const struct chunk_area *area,
 	unsigned int first = runs->nr_runs;
 	int ret;
 
+	/* A per-node area may be smaller than one chunk: nothing to ask. */
+	if (order > chunk_area_max_order(area))
+		return 0;
+
 	while (runs->nr_chunks - start < want) {
 		n = min(try, want - (runs->nr_chunks - start));
 		ret = chunk_runs_get(runs, first, area, n,
@@ -267,6 +271,7 @@ static int chunk_runs_interleave(struct chunk_runs *runs,
 			}
 			more = true;
 		}
+		cond_resched();
 	}
 	for (i = first[k]; i < runs->nr_runs; i++)
 		out[nr++] = runs->run[i];
@@ -375,6 +380,7 @@ void chunk_runs_free(struct chunk_runs *runs)
 			    !cma_release(area->cma, run->page,
 					 (unsigned long)run->nr_chunks << runs->order)))
 			continue;
+		cond_resched();
 	}
 	kvfree(runs->run);
 	runs->run = NULL;

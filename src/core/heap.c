@@ -126,9 +126,28 @@ int chunk_heap_check_order(const struct chunk_area *area, unsigned int order)
 }
 
 /*
+ * Whether a pool of @bytes fits @area with chunks of @order: only that
+ * area fills the pool. Before an area is chosen, any one area must do.
+ */
+static bool chunk_pool_fits(const struct chunk_area *area, unsigned int order,
+			    u64 bytes)
+{
+	unsigned int i;
+
+	if (area)
+		return DIV_ROUND_UP_ULL(bytes, PAGE_SIZE << order) <=
+		       area->nr_pages >> order;
+	for (i = 0; i < chunk_area_count(); i++)
+		if (bytes <= (u64)chunk_area_get(i)->nr_pages << PAGE_SHIFT)
+			return true;
+	return !bytes;
+}
+
+/*
  * Set the area (unless @area is NULL) or the order (unless @order is
- * negative) of a disabled heap, if the area can hold chunks of the order.
- * Waits only for other changes to the heap, and killably.
+ * negative) of a disabled heap, if the area can hold chunks of the order
+ * and the pool that pool_bytes asks for. Waits only for other changes to
+ * the heap, and killably.
  */
 static int chunk_heap_configure(struct chunk_heap *heap,
 				const struct chunk_area *area, int order)
@@ -140,6 +159,8 @@ static int chunk_heap_configure(struct chunk_heap *heap,
 	area = area ?: heap->area;
 	order = order < 0 ? heap->order : order;
 	ret = heap->slot ? -EBUSY : chunk_heap_check_order(area, order);
+	if (!ret && !chunk_pool_fits(area, order, heap->pool.target_bytes))
+		ret = -ERANGE;
 	if (!ret) {
 		spin_lock(&heap->conf_lock);
 		heap->area = area;
@@ -156,8 +177,8 @@ static int chunk_heap_configure(struct chunk_heap *heap,
  * @area: the area
  *
  * Return: 0; -EBUSY if the heap is enabled; -ERANGE if the area cannot
- * hold the heap's chunk order; -EINTR if killed while another change to
- * the heap was in progress.
+ * hold the heap's chunk order or its pool_bytes; -EINTR if killed while
+ * another change to the heap was in progress.
  */
 int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area)
 {
@@ -216,14 +237,22 @@ void chunk_heap_set_numa_policy(struct chunk_heap *heap,
  * back to CMA at once, a larger one queues a refill. Never waits for an
  * allocation or a refill.
  *
- * Return: 0, or -ERANGE if @bytes is above all CMA areas together.
+ * Return: 0; -ERANGE if @bytes, in whole chunks, is more than the heap's
+ * area holds (before an area is set: more than any area holds); -EINTR if
+ * killed while another change to the heap was in progress.
  */
 int chunk_heap_set_pool_bytes(struct chunk_heap *heap, u64 bytes)
 {
-	if (bytes > (u64)chunk_area_total_pages() << PAGE_SHIFT)
-		return -ERANGE;
-	chunk_pool_set_target(&heap->pool, bytes);
-	return 0;
+	int ret = 0;
+
+	if (mutex_lock_killable(&heap->lock))
+		return -EINTR;
+	if (chunk_pool_fits(heap->area, heap->order, bytes))
+		chunk_pool_set_target(&heap->pool, bytes);
+	else
+		ret = -ERANGE;
+	mutex_unlock(&heap->lock);
+	return ret;
 }
 
 /**

@@ -87,6 +87,7 @@ static void pool_release_list(struct list_head *list,
 	list_for_each_entry_safe(page, next, list, lru) {
 		list_del(&page->lru);
 		pool_release(area, page, page_private(page) << order);
+		cond_resched();
 	}
 }
 
@@ -369,6 +370,7 @@ void chunk_pool_deactivate(struct chunk_pool *pool)
 void chunk_pool_set_target(struct chunk_pool *pool, u64 bytes)
 {
 	const struct chunk_area *area;
+	unsigned long gen;
 	unsigned int order;
 	struct page *page;
 	LIST_HEAD(drop);
@@ -376,11 +378,19 @@ void chunk_pool_set_target(struct chunk_pool *pool, u64 bytes)
 
 	spin_lock(&pool->lock);
 	pool->target_bytes = bytes;
-	while (pool->ready_pages + pool->dirty_pages + pool->busy_pages >
-	       pool_target(pool) && (page = pool_pop(pool, true)))
-		list_add(&page->lru, &drop);
 	area = pool->area;
 	order = pool->order;
+	gen = pool->gen;
+	/*
+	 * A pool of order-0 runs can be long: let others in between runs,
+	 * and stop if a drain changed the pool meanwhile.
+	 */
+	while (gen == pool->gen &&
+	       pool->ready_pages + pool->dirty_pages + pool->busy_pages >
+	       pool_target(pool) && (page = pool_pop(pool, true))) {
+		list_add(&page->lru, &drop);
+		cond_resched_lock(&pool->lock);
+	}
 	kick = pool->active && bytes;
 	spin_unlock(&pool->lock);
 	pool_release_list(&drop, area, order);
@@ -416,7 +426,8 @@ long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 	/* Only a step on the pool's own area touches it. */
 	kick = pool->active && pool->area == area && pool->target_bytes;
 	if (kick && pool->order == order) {
-		while (got < want &&
+		/* The lock may be dropped between runs: look again each time. */
+		while (got < want && pool->area == area && pool->order == order &&
 		       (page = list_first_entry_or_null(&pool->ready, struct page, lru))) {
 			n = page_private(page);
 			if (n > want - got) {
@@ -431,6 +442,7 @@ long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 			pool_add(&taken, page, n);
 			pool->ready_pages -= n << order;
 			got += n;
+			cond_resched_lock(&pool->lock);
 		}
 	}
 	spin_unlock(&pool->lock);
@@ -482,6 +494,7 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs)
 		if (keep < run->nr_chunks && !WARN_ON(!area))
 			pool_release(area, nth_page(run->page, keep << order),
 				     (run->nr_chunks - keep) << order);
+		cond_resched();
 	}
 	kvfree(runs->run);
 	memset(runs, 0, sizeof(*runs));
@@ -508,23 +521,26 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool,
 				     unsigned long nr_pages)
 {
 	const struct chunk_area *area;
-	unsigned long taken = 0;
+	unsigned long taken = 0, gen;
 	unsigned int order;
 	struct page *page;
 	LIST_HEAD(drop);
 	u64 ready;
 
 	spin_lock(&pool->lock);
+	area = pool->area;
 	order = pool->order;
-	while (taken < nr_pages && (page = pool_pop(pool, false))) {
+	gen = pool->gen;
+	while (taken < nr_pages && gen == pool->gen &&
+	       (page = pool_pop(pool, false))) {
 		list_add(&page->lru, &drop);
 		taken += page_private(page) << order;
+		cond_resched_lock(&pool->lock);
 	}
 	if (taken) {
 		pool->held = true;
 		pool->hold_until = jiffies + CHUNK_POOL_HOLD_OFF;
 	}
-	area = pool->area;
 	ready = (u64)pool->ready_pages << PAGE_SHIFT;
 	spin_unlock(&pool->lock);
 	if (!taken)

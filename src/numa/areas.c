@@ -15,6 +15,32 @@
 static struct chunk_area chunk_areas[MAX_CMA_AREAS];
 static unsigned int chunk_nr_areas;
 
+/*
+ * Areas whose CMA bitmap counts in units of more than one page: hugetlb_cma=
+ * (a huge page a bit) and powerpc's kvm_cma. Releasing part of what
+ * cma_alloc() gave, as the pool and interleaving do, would clear the wrong
+ * bits. The kernel does not export an area's unit, and in mainline these
+ * are the only areas created with one, so they are known by their names.
+ */
+static const char *const chunk_coarse_areas[] = { "hugetlb", "kvm_cma" };
+
+/**
+ * chunk_area_usable() - whether a CMA area may hold chunks
+ * @name: the area's name
+ *
+ * Return: false for the areas of chunk_coarse_areas.
+ */
+bool chunk_area_usable(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(chunk_coarse_areas); i++)
+		if (!strncmp(name, chunk_coarse_areas[i],
+			     strlen(chunk_coarse_areas[i])))
+			return false;
+	return true;
+}
+
 static int chunk_area_add(struct cma *cma, void *data)
 {
 	struct chunk_area *area;
@@ -22,6 +48,11 @@ static int chunk_area_add(struct cma *cma, void *data)
 	/* An area whose activation failed has no pages: skip it. */
 	if (!cma_get_size(cma))
 		return 0;
+	if (!chunk_area_usable(cma_get_name(cma))) {
+		pr_info("area %s: not used: CMA tracks it in units above one page\n",
+			cma_get_name(cma));
+		return 0;
+	}
 	if (chunk_nr_areas >= ARRAY_SIZE(chunk_areas))
 		return -ENOSPC;
 

@@ -47,6 +47,7 @@ unsigned int chunk_area_count(void);
 const struct chunk_area *chunk_area_get(unsigned int index);
 const struct chunk_area *chunk_area_find(const char *name);
 unsigned int chunk_area_max_order(const struct chunk_area *area);
+bool chunk_area_usable(const char *name);
 const struct chunk_area *chunk_area_of_page(struct page *page);
 unsigned long chunk_area_total_pages(void);
 

@@ -30,16 +30,22 @@ static struct chunk_numa_view chunk_numa_view;
 static bool chunk_numa_active;
 static struct kobject *chunk_kobj;
 
-/* The node of a per-node area named @prefix<N>, or -1. */
-static int chunk_area_node(const char *name, const char *prefix)
+/*
+ * The node of @area if its name says it is a per-node area, @prefix<N>,
+ * else -1. The node is the one its memory is on, as the statistics count
+ * it, not the number in the name.
+ */
+static int chunk_area_node(const struct chunk_area *area, const char *prefix)
 {
 	size_t len = strlen(prefix);
 	int nid;
 
-	if (strncmp(name, prefix, len) || kstrtoint(name + len, 10, &nid) ||
-	    nid < 0 || nid >= MAX_NUMNODES)
+	if (strncmp(area->name, prefix, len) ||
+	    kstrtoint(area->name + len, 10, &nid))
 		return -1;
-	return nid;
+	if (area->nid < 0 || area->nid >= MAX_NUMNODES)
+		return -1;
+	return area->nid;
 }
 
 /**
@@ -56,12 +62,12 @@ void chunk_numa_view_build(struct chunk_numa_view *view,
 
 	memset(view, 0, sizeof(*view));
 	for (i = 0; i < nr; i++) {
-		nid = chunk_area_node(areas[i].name, "pernuma");
+		nid = chunk_area_node(&areas[i], "pernuma");
 		if (nid >= 0)
 			view->node_area[nid] = &areas[i];
 	}
 	for (i = 0; i < nr; i++) {
-		nid = chunk_area_node(areas[i].name, "numa");
+		nid = chunk_area_node(&areas[i], "numa");
 		if (nid >= 0 && !view->node_area[nid])
 			view->node_area[nid] = &areas[i];
 	}

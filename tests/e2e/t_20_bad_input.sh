@@ -12,6 +12,9 @@ errno "an area name with a space is refused" EINVAL "$B/cma_area" "reserved x"
 errno "enabling without an area is refused" EINVAL "$B/enable" "1"
 expect "... and the heap stays disabled" 0 cat "$B/enable"
 check "... and no device node appears" test ! -e /dev/dma_heap/bad
+for _bad in 00 0001 01 10 " 1" "1 " "1\n\n" 2 -1 yes; do
+	refuse "enable refuses '$_bad'" EINVAL "$B/enable" "$_bad"
+done
 
 errno "an order beyond any area is refused" ERANGE "$B/chunk_order" "19"
 errno "a non-number order is refused" EINVAL "$B/chunk_order" "four"
