@@ -20,6 +20,11 @@ echo
 chbench idle 7 $heaps reserved system
 echo
 
+echo "## Mapping: mmap a buffer and write to every page once, median of 7 runs"
+echo
+chbench map 7 $heaps reserved system
+echo
+
 # Shared areas: chbench runs chload in the background, which fills RAM
 # with anonymous memory; the page allocator puts part of it in the CMA
 # areas, as on a busy system.

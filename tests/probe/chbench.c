@@ -26,6 +26,9 @@
  *   chbench pressure HEAP            how fast the shrinker gives the pool
  *                                    back while RAM fills with anonymous
  *                                    memory
+ *   chbench map RUNS HEAP...         map a 24 and a 95 MiB buffer and
+ *                                    write to every page once: time and
+ *                                    page faults
  *
  * Chunk heaps are those with a configfs directory; their cma_alloc calls
  * are read from its cma_calls attribute. Lines that start with "| " form
@@ -197,6 +200,80 @@ static double alloc_ms(const char *name, unsigned long len, int runs,
 	close(heap);
 	*calls = c0 < 0 ? -1 : (double)(attr(name, "cma_calls") - c0) / runs;
 	return median(t, runs);
+}
+
+/*
+ * mmap a buffer of @len from @heap and write one byte to each page: the
+ * median time of @runs (after a warm-up run) from mmap() to the last
+ * write, and the page faults of the last run. The allocation is not timed.
+ */
+static double map_ms(const char *name, unsigned long len, int runs, long *faults)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	double t[MAX_RUNS];
+	int heap, fd, i;
+
+	heap = heap_open(name);
+	if (heap < 0)
+		return -1;
+	for (i = -1; i < runs; i++) {
+		struct rusage r0, r1;
+		volatile char *p;
+		unsigned long off;
+		double t0;
+
+		fd = heap_alloc(heap, len, NULL);
+		if (fd < 0)
+			break;
+		getrusage(RUSAGE_SELF, &r0);
+		t0 = now_ms();
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			close(fd);
+			break;
+		}
+		for (off = 0; off < len; off += page)
+			p[off] = 1;
+		if (i >= 0)
+			t[i] = now_ms() - t0;
+		getrusage(RUSAGE_SELF, &r1);
+		*faults = (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
+		munmap((void *)p, len);
+		close(fd);
+	}
+	close(heap);
+	return i < runs ? -1 : median(t, runs);
+}
+
+static int bench_map(int runs, int nheaps, char **heaps)
+{
+	static const unsigned long map_sizes[] = { 24, 95 };
+	unsigned int s;
+	int h;
+
+	if (runs < 1 || runs > MAX_RUNS)
+		return 2;
+	printf("| heap | size | median ms | x zeroing | page faults |\n");
+	printf("|---|---|---|---|---|\n");
+	for (s = 0; s < ARRAY_SIZE(map_sizes); s++) {
+		unsigned long len = map_sizes[s] * MiB;
+		double zero = zero_ms(len, runs);
+
+		printf("| zeroing (memset) | %lu MiB | %.2f | 1.00 | - |\n",
+		       map_sizes[s], zero);
+		for (h = 0; h < nheaps; h++) {
+			long faults = 0;
+			double ms = map_ms(heaps[h], len, runs, &faults);
+
+			if (ms < 0)
+				printf("| %s | %lu MiB | failed | | |\n", heaps[h],
+				       map_sizes[s]);
+			else
+				printf("| %s | %lu MiB | %.2f | %.2f | %ld |\n", heaps[h],
+				       map_sizes[s], ms, ms / zero, faults);
+		}
+	}
+	return 0;
 }
 
 static int bench_idle(int runs, int nheaps, char **heaps)
@@ -892,10 +969,12 @@ int main(int argc, char **argv)
 		return bench_refill(strtoul(argv[2], NULL, 0), argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "pressure"))
 		return bench_pressure(argv[2]);
+	if (argc >= 4 && !strcmp(argv[1], "map"))
+		return bench_map(atoi(argv[2]), argc - 3, argv + 3);
 	fputs("usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP...", stderr);
 	fputs(" | numa HEAP MIB POLICY | busy MIB HEAP...", stderr);
 	fputs(" | pinned MIB SLOT_MIB RUNS HEAP... | settle", stderr);
 	fputs(" | pool-busy MIB HEAP... | steady MIB RATE SECONDS HEAP...", stderr);
-	fputs(" | refill MIB HEAP | pressure HEAP\n", stderr);
+	fputs(" | refill MIB HEAP | pressure HEAP | map RUNS HEAP...\n", stderr);
 	return 2;
 }
