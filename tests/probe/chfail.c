@@ -26,7 +26,8 @@
  * prints "GONE" and does nothing.
  *
  *   chfail alloc HEAP LEN     DMA_HEAP_IOCTL_ALLOC of LEN bytes
- *   chfail mmap HEAP LEN      mmap of a buffer of LEN bytes
+ *   chfail mmap HEAP LEN      mmap of a buffer of LEN bytes, and a write
+ *                             to each page, which faults the pages in
  *   chfail import HEAP LEN    vgem attaches and maps a buffer of LEN bytes
  *   chfail vmap HEAP LEN      chimport.ko vmaps a buffer of LEN bytes
  *   chfail mkdir DIR          mkdir of a configfs heap directory
@@ -175,8 +176,15 @@ static int run(const char *op, struct step *s)
 	if (!strcmp(op, "alloc"))
 		return heap_alloc(&s->buf);
 	if (!strcmp(op, "mmap")) {
+		unsigned long off, page = sysconf(_SC_PAGESIZE);
+
 		s->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->buf, 0);
-		return s->map == MAP_FAILED ? errno : 0;
+		if (s->map == MAP_FAILED)
+			return errno;
+		/* A fault that fails for memory is retried: it must end mapped. */
+		for (off = 0; off < len; off += page)
+			((volatile char *)s->map)[off] = 0;
+		return 0;
 	}
 	if (!strcmp(op, "import")) {
 		s->prime.fd = s->buf;
