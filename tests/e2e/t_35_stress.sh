@@ -22,7 +22,7 @@ if has_faults; then
 else
 	STRESS_SECONDS=${STRESS_SECONDS:-15}
 fi
-STRESS_ROUNDS=${STRESS_ROUNDS:-12}
+STRESS_ROUNDS=${STRESS_ROUNDS:-4}
 NAMES="s0 s1 s2"
 touch "$S/go"
 
