@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The control-plane and ioctl fuzzer (tests/probe/chfuzz.c): random
-# writes, mkdirs, rmdirs and allocations, each checked against a model;
+# writes, mkdirs, rmdirs, allocations and attacks on mapped buffers (as
+# t_55's, with O_DIRECT on a loop device), each checked against a model;
 # 10,000 on the test kernel, 2,500 on the sanitizer kernel, where each
 # costs 20 times more. The seed is new every run and printed;
 # "make check FUZZ_SEED=N" (the kernel parameter fuzz_seed=N) repeats a
@@ -13,11 +14,17 @@ else
 	ops=10000
 fi
 ffree0=$(free_all)
-chfuzz "$seed" "$ops" 600 >/tmp/fuzz.txt 2>&1
+dd if=/dev/zero of=/tmp/fuzz.img bs=1048576 count=1 2>/dev/null
+fdev=
+losetup /dev/loop1 /tmp/fuzz.img && fdev=/dev/loop1
+CHATTACK_BLOCKDEV=$fdev chfuzz "$seed" "$ops" 600 >/tmp/fuzz.txt 2>&1
+[ -n "$fdev" ] && losetup -d "$fdev"
+rm -f /tmp/fuzz.img
 sed 's/^/# /' /tmp/fuzz.txt
 expect "the fuzzer ran $ops operations and the model held (seed $seed)" \
 	"DONE $ops" tail -n 1 /tmp/fuzz.txt
 check "... with writes accepted" grep -qE '^accepted [1-9]' /tmp/fuzz.txt
 check "... and allocations served" grep -qE '^served [1-9]' /tmp/fuzz.txt
+check "... and attacks made on mapped buffers" grep -qE '^attacked [1-9]' /tmp/fuzz.txt
 expect "... and left no heap behind" "" ls "$CFS"
 expect "... nor a CMA page taken" "$ffree0" free_all

@@ -17,7 +17,13 @@
  * page, embedded NULs, huge, negative and white-space-padded numbers,
  * unknown words) to every attribute of the heaps and to
  * /sys/kernel/chunk_heap; mkdir and rmdir of pool heaps and of hostile
- * names; DMA_HEAP_IOCTL_ALLOC with random len, fd_flags and heap_flags.
+ * names; DMA_HEAP_IOCTL_ALLOC with random len, fd_flags and heap_flags;
+ * attacks on the mapping of a buffer, a fresh one or one of up to four
+ * kept alive across steps (and across their heap's disable and rmdir),
+ * made by an ordinary user (uid 65534) in a child: vmsplice, mremap to
+ * twice the size, madvise with a random advice, a fork that writes,
+ * IORING_REGISTER_BUFFERS, and O_DIRECT on the block device
+ * CHATTACK_BLOCKDEV if it is set.
  *
  * The model, checked after every step:
  * - a write the ABI says is invalid fails, and a failed write changes
@@ -25,8 +31,13 @@
  * - an accepted value reads back as written (less one newline; numbers
  *   in decimal);
  * - only valid names make directories;
- * - an enabled heap serves (OK, or ENOMEM when its quota is below the
- *   request), a disabled one answers ENODEV, invalid flags EINVAL.
+ * - an enabled heap serves (OK, or ENOMEM when its quota, less what the
+ *   kept buffers hold, is below the request), a disabled one answers
+ *   ENODEV, invalid flags EINVAL;
+ * - an attack ends as on the mainline CMA heap: pins (vmsplice, io_uring,
+ *   O_DIRECT) and growing the mapping fail with EFAULT, madvise returns
+ *   OK or EINVAL, EFAULT, EPERM, ENODEV, a forked child's writes are seen;
+ *   and the buffer still reads its data afterwards.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -38,13 +49,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
+#include <linux/io_uring.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define CFS		"/sys/kernel/config/chunk_heap/"
@@ -76,15 +93,30 @@ struct heap {
 	int enabled;
 	unsigned long long max_bytes;
 	unsigned long chunk_size;
+	unsigned int gen;	/* which mkdir made it */
+	unsigned long long kept; /* bytes charged to it by kept buffers */
 };
 
+/* A buffer an attack keeps alive across steps. */
+struct kept {
+	int fd;
+	int h;
+	unsigned int gen;	/* of its heap when it was allocated */
+	unsigned long long charged;
+	size_t len;
+};
+
+#define NKEPT		4
+
 static struct heap heaps[NHEAPS];
-static unsigned long long step, counts[8], accepted, served;
+static struct kept kept[NKEPT];
+static int nkept, blk_fd = -1;
+static unsigned long long step, counts[8], accepted, served, attacked;
 static unsigned long page;
 static char op_desc[VAL_MAX * 4 + 256];
 
 static const char *const op_names[] = { "write", "write-global", "mkdir",
-	"rmdir", "mkdir-hostile", "alloc" };
+	"rmdir", "mkdir-hostile", "alloc", "attack" };
 
 static unsigned long rnd(unsigned long n)
 {
@@ -155,6 +187,8 @@ static void cleanup(void)
 	char path[256];
 	int h;
 
+	while (nkept)
+		close(kept[--nkept].fd);
 	for (h = 0; h < NHEAPS; h++) {
 		heap_path(path, sizeof(path), h, "enable");
 		write_file(path, "0", 1);
@@ -434,6 +468,8 @@ static void op_mkdir(void)
 		heaps[h].enabled = 0;
 		heaps[h].max_bytes = 0;
 		heaps[h].chunk_size = page;
+		heaps[h].gen++;
+		heaps[h].kept = 0;	/* kept buffers charge the old heap */
 	}
 }
 
@@ -528,13 +564,67 @@ static void op_mkdir_hostile(void)
 		mismatch("a refused mkdir left %s", quote(path, strlen(path)));
 }
 
+/*
+ * DMA_HEAP_IOCTL_ALLOC of @len bytes with @fd_flags and @heap_flags from
+ * pool heap @h, checked against the model: the new buffer's fd if the
+ * heap served it (*@charged: the bytes it charges to the heap), or -1.
+ */
+static int alloc_checked(int h, unsigned long long len, unsigned int fd_flags,
+			 unsigned long long heap_flags, unsigned long long *charged)
+{
+	struct dma_heap_allocation_data data = {
+		.len = len, .fd_flags = fd_flags, .heap_flags = heap_flags,
+	};
+	struct heap *m = &heaps[h];
+	unsigned long long rlen;
+	int fd, err, want_inval;
+	char path[256];
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/fz%d", h);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (m->registered || errno != ENOENT)
+			mismatch("open gave %s", strerrorname_np(errno));
+		return -1;
+	}
+	if (!m->registered)
+		mismatch("a device is there for a heap never enabled");
+	err = ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &data) ? errno : 0;
+	close(fd);
+	/* Rounding up to a page (the framework), or to a chunk, overflows. */
+	rlen = (len + m->chunk_size - 1) / m->chunk_size * m->chunk_size;
+	want_inval = (fd_flags & ~(O_ACCMODE | O_CLOEXEC)) || heap_flags ||
+		     !((len + page - 1) & ~(page - 1)) ||
+		     (m->exists && m->enabled && len + m->chunk_size - 1 < len);
+	if (want_inval) {
+		if (err != EINVAL)
+			mismatch("invalid flags or length gave %s", strerrorname_np(err) ?: "OK");
+		return -1;
+	}
+	if (!m->exists || !m->enabled) {
+		if (err != ENODEV)
+			mismatch("a disabled heap gave %s", strerrorname_np(err) ?: "OK");
+		return -1;
+	}
+	if (m->max_bytes && m->kept + rlen > m->max_bytes) {
+		if (err != ENOMEM)
+			mismatch("a request above the quota gave %s", strerrorname_np(err) ?: "OK");
+		return -1;
+	}
+	if (err == ENOMEM && rlen > (16ULL << 20))
+		return -1;	/* larger than what the areas may have free */
+	if (err)
+		mismatch("an enabled heap gave %s", strerrorname_np(err));
+	served++;
+	*charged = rlen;
+	return data.fd;
+}
+
 static void op_alloc(void)
 {
-	int h = rnd(NHEAPS), fd, err, want_inval;
-	struct heap *m = &heaps[h];
-	struct dma_heap_allocation_data data = { 0 };
-	unsigned long long len, rlen;
-	char path[256];
+	unsigned long long len, heap_flags, charged;
+	int h = rnd(NHEAPS), fd;
+	unsigned int fd_flags;
 	void *p;
 
 	switch (rnd(6)) {
@@ -548,66 +638,255 @@ static void op_alloc(void)
 		len = rnd(4) ? rnd(64) * 4096 + rnd(2) : rnd(8 << 20) + 1;
 		break;
 	}
-	data.len = len;
-	data.fd_flags = rnd(4) ? (rnd(2) ? O_RDWR : O_RDONLY) | (rnd(2) ? O_CLOEXEC : 0)
-			       : (unsigned int)random();
-	data.heap_flags = rnd(4) ? 0 : (unsigned long long)random() << rnd(40);
-	snprintf(path, sizeof(path), "/dev/dma_heap/fz%d", h);
-	snprintf(op_desc, sizeof(op_desc), "alloc len %llu fd_flags %#x heap_flags %#llx from %s",
-		 len, data.fd_flags, (unsigned long long)data.heap_flags, path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (m->registered || errno != ENOENT)
-			mismatch("open gave %s", strerrorname_np(errno));
+	fd_flags = rnd(4) ? (rnd(2) ? O_RDWR : O_RDONLY) | (rnd(2) ? O_CLOEXEC : 0)
+			  : (unsigned int)random();
+	heap_flags = rnd(4) ? 0 : (unsigned long long)random() << rnd(40);
+	snprintf(op_desc, sizeof(op_desc),
+		 "alloc len %llu fd_flags %#x heap_flags %#llx from /dev/dma_heap/fz%d",
+		 len, fd_flags, heap_flags, h);
+	fd = alloc_checked(h, len, fd_flags, heap_flags, &charged);
+	if (fd < 0)
 		return;
-	}
-	if (!m->registered)
-		mismatch("a device is there for a heap never enabled");
-	err = ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &data) ? errno : 0;
-	close(fd);
-	/* Rounding up to a page (the framework), or to a chunk, overflows. */
-	rlen = (len + m->chunk_size - 1) / m->chunk_size * m->chunk_size;
-	want_inval = (data.fd_flags & ~(O_ACCMODE | O_CLOEXEC)) || data.heap_flags ||
-		     !((len + page - 1) & ~(page - 1)) ||
-		     (m->exists && m->enabled && len + m->chunk_size - 1 < len);
-	if (want_inval) {
-		if (err != EINVAL)
-			mismatch("invalid flags or length gave %s", strerrorname_np(err) ?: "OK");
-		return;
-	}
-	if (!m->exists || !m->enabled) {
-		if (err != ENODEV)
-			mismatch("a disabled heap gave %s", strerrorname_np(err) ?: "OK");
-		return;
-	}
-	if (m->max_bytes && rlen > m->max_bytes) {
-		if (err != ENOMEM)
-			mismatch("a request above the quota gave %s", strerrorname_np(err) ?: "OK");
-		return;
-	}
-	if (err == ENOMEM && rlen > (16ULL << 20))
-		return;		/* larger than what the areas may have free */
-	if (err)
-		mismatch("an enabled heap gave %s", strerrorname_np(err));
-	served++;
 	/* Only a readable buffer maps for reading: O_RDONLY or O_RDWR. */
-	if ((data.fd_flags & O_ACCMODE) != O_RDONLY &&
-	    (data.fd_flags & O_ACCMODE) != O_RDWR) {
-		close(data.fd);
+	if ((fd_flags & O_ACCMODE) != O_RDONLY && (fd_flags & O_ACCMODE) != O_RDWR) {
+		close(fd);
 		return;
 	}
-	p = mmap(NULL, page, PROT_READ, MAP_SHARED, data.fd, 0);
+	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED || *(const char *)p)
 		mismatch("a new buffer does not map, or is not zeroed");
 	munmap(p, page);
-	close(data.fd);
+	close(fd);
+}
+
+/* The attacks of tests/probe/chattack.c that the fuzzer mixes in. */
+enum {
+	AT_VMSPLICE, AT_MREMAP_GROW, AT_MADVISE, AT_FORK_WRITE, AT_IO_URING,
+	AT_ODIRECT_READ, AT_ODIRECT_WRITE, NR_AT
+};
+
+static const char *const at_names[NR_AT] = { "vmsplice", "mremap-grow",
+	"madvise", "fork-write", "io_uring-register", "odirect-read",
+	"odirect-write" };
+
+/* Every advice a user may give (MADV_*, asm-generic/mman-common.h). */
+static const int advices[] = { 0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 100, 101 };
+
+#define AT_DATA_LOST	250	/* the buffer no longer reads its data */
+#define AT_SETUP	251	/* io_uring_setup failed: not an answer */
+
+static void at_fill(unsigned char *p, size_t len, unsigned char seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 8)
+		*(uint64_t *)(p + i) = seed * 0x0101010101010101ULL ^ i;
+}
+
+static int at_intact(const unsigned char *p, size_t len, unsigned char seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 8)
+		if (*(const uint64_t *)(p + i) != (seed * 0x0101010101010101ULL ^ i))
+			return 0;
+	return 1;
+}
+
+/*
+ * In the attack's child: map @fd (@len bytes), fill it, make attack @at
+ * (with @arg: the advice), check the data; the errno, 0, or AT_*.
+ */
+static int at_child(int fd, size_t len, int at, int arg)
+{
+	size_t span = len < 65536 ? len : 65536;
+	unsigned char *p, *q;
+	struct iovec iov;
+	int r = 0, pfd[2], status;
+	unsigned int flags;
+	pid_t pid;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 200;		/* never an answer of an attack */
+	at_fill(p, len, 0xa5);
+	switch (at) {
+	case AT_VMSPLICE:
+		if (pipe(pfd))
+			return 201;
+		iov.iov_base = p;
+		iov.iov_len = span;
+		flags = SPLICE_F_NONBLOCK | (rnd(2) ? SPLICE_F_GIFT : 0);
+		r = vmsplice(pfd[1], &iov, 1, flags) < 0 ? errno : 0;
+		close(pfd[0]);
+		close(pfd[1]);
+		break;
+	case AT_MREMAP_GROW:
+		q = mremap(p, len, 2 * len, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED) {
+			r = errno;
+		} else {
+			p = q;
+			mremap(p, 2 * len, len, 0);	/* no touch past the buffer */
+		}
+		break;
+	case AT_MADVISE:
+		r = madvise(p, len, arg) ? errno : 0;
+		break;
+	case AT_FORK_WRITE:
+		pid = fork();
+		if (!pid) {
+			at_fill(p, len, 0x5a);
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return 202;
+		r = at_intact(p, len, 0x5a) ? 0 : AT_DATA_LOST;
+		at_fill(p, len, 0xa5);
+		break;
+	case AT_IO_URING: {
+		struct io_uring_params params;
+		int ring;
+
+		memset(&params, 0, sizeof(params));
+		ring = syscall(__NR_io_uring_setup, 2, &params);
+		if (ring < 0)
+			return AT_SETUP;
+		iov.iov_base = p;
+		iov.iov_len = span;
+		r = syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS, &iov, 1) < 0 ?
+			errno : 0;
+		close(ring);
+		break;
+	}
+	default:
+		if (at == AT_ODIRECT_READ)
+			r = pread(blk_fd, p, span, 0) < 0 ? errno : 0;
+		else
+			r = pwrite(blk_fd, p, span, 0) < 0 ? errno : 0;
+		if (at == AT_ODIRECT_READ && !r)
+			at_fill(p, len, 0xa5);	/* it read the device */
+		break;
+	}
+	if (!at_intact(p, len, 0xa5))
+		r = AT_DATA_LOST;	/* whatever the attack answered */
+	munmap(p, len);
+	return r;
+}
+
+/* Whether @r is what the mainline CMA heap answers to attack @at. */
+static int at_documented(int at, int r)
+{
+	switch (at) {
+	case AT_MADVISE:
+		return !r || r == EINVAL || r == EFAULT || r == EPERM || r == ENODEV;
+	case AT_FORK_WRITE:
+		return !r;
+	case AT_IO_URING:
+		return r == EFAULT || r == AT_SETUP;
+	default:		/* pins, and growing the mapping */
+		return r == EFAULT;
+	}
+}
+
+static const char *at_result(int r)
+{
+	static char buf[32];
+
+	if (!r)
+		return "OK";
+	if (r == AT_DATA_LOST)
+		return "DATA-LOST";
+	if (r < 200 && strerrorname_np(r))
+		return strerrorname_np(r);
+	snprintf(buf, sizeof(buf), "code %d", r);
+	return buf;
+}
+
+/*
+ * An attack on the mapping of a kept buffer or of a fresh one, made by an
+ * ordinary user in a child with an alarm: a long-term pin of a CMA page
+ * that cannot migrate retries until the task is killed.
+ */
+static void op_attack(void)
+{
+	int at = rnd(blk_fd >= 0 ? NR_AT : AT_ODIRECT_READ), arg = 0, fd, i, status;
+	unsigned long long charged;
+	int r, fresh = 0;
+	size_t len;
+	pid_t pid;
+
+	if (nkept && rnd(2)) {
+		i = rnd(nkept);
+		fd = kept[i].fd;
+		len = kept[i].len;
+		snprintf(op_desc, sizeof(op_desc), "attack %s on a kept buffer of fz%d",
+			 at_names[at], kept[i].h);
+	} else {
+		int h = rnd(NHEAPS);
+
+		len = (rnd(16) + 1) * page;
+		snprintf(op_desc, sizeof(op_desc), "attack %s on a new %zu-byte buffer of fz%d",
+			 at_names[at], len, h);
+		fd = alloc_checked(h, len, O_RDWR | O_CLOEXEC, 0, &charged);
+		if (fd < 0)
+			return;
+		fresh = 1;
+		if (rnd(2)) {		/* keep it, for later attacks */
+			if (nkept == NKEPT) {
+				i = rnd(nkept);
+				if (kept[i].gen == heaps[kept[i].h].gen)
+					heaps[kept[i].h].kept -= kept[i].charged;
+				close(kept[i].fd);
+				kept[i] = kept[--nkept];
+			}
+			kept[nkept].fd = fd;
+			kept[nkept].h = h;
+			kept[nkept].gen = heaps[h].gen;
+			kept[nkept].charged = charged;
+			kept[nkept].len = len;
+			nkept++;
+			heaps[h].kept += charged;
+			fresh = 0;
+		}
+	}
+	if (at == AT_MADVISE) {
+		arg = advices[rnd(ARRAY_SIZE(advices))];
+		snprintf(op_desc + strlen(op_desc), sizeof(op_desc) - strlen(op_desc),
+			 ", advice %d", arg);
+	}
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		alarm(10);
+		if (!geteuid() && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+			_exit(203);
+		if (!geteuid() && (arg == 100 || arg == 101))
+			_exit(EPERM);	/* no poisoning as root */
+		_exit(at_child(fd, len, at, arg));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		mismatch("attack: fork or wait failed");
+	if (fresh)
+		close(fd);
+	attacked++;
+	if (WIFSIGNALED(status))
+		mismatch("attack %s: killed by SIG%s%s", at_names[at],
+			 sigabbrev_np(WTERMSIG(status)) ?: "?",
+			 WTERMSIG(status) == SIGALRM ? " (it hung)" : "");
+	r = WEXITSTATUS(status);
+	if (!at_documented(at, r))
+		mismatch("attack %s gave %s", at_names[at], at_result(r));
 }
 
 int main(int argc, char **argv)
 {
 	void (*const ops[])(void) = { op_write, op_write_global, op_mkdir,
-				      op_rmdir, op_mkdir_hostile, op_alloc };
-	static const unsigned int weight[] = { 50, 5, 8, 4, 8, 25 };
+				      op_rmdir, op_mkdir_hostile, op_alloc,
+				      op_attack };
+	static const unsigned int weight[] = { 46, 5, 8, 4, 8, 25, 4 };
+	const char *dev = getenv("CHATTACK_BLOCKDEV");
 	unsigned long long nops, i;
 	unsigned int seed, w, k;
 	time_t end;
@@ -621,6 +900,8 @@ int main(int argc, char **argv)
 	nops = strtoull(argv[2], NULL, 0);
 	end = time(NULL) + strtoul(argv[3], NULL, 0);
 	page = sysconf(_SC_PAGESIZE);
+	if (dev && *dev)
+		blk_fd = open(dev, O_RDWR | O_DIRECT | O_CLOEXEC);
 	printf("seed %u\n", seed);
 	fflush(stdout);
 	srandom(seed);
@@ -643,9 +924,9 @@ int main(int argc, char **argv)
 	}
 	for (k = 0; k < ARRAY_SIZE(ops); k++)
 		printf("%s %llu\n", op_names[k], counts[k]);
-	printf("accepted %llu\nserved %llu\n", accepted, served);
+	printf("accepted %llu\nserved %llu\nattacked %llu\n", accepted, served, attacked);
 	cleanup();
-	for (i = 0, k = 0; k < 6; k++)
+	for (i = 0, k = 0; k < ARRAY_SIZE(ops); k++)
 		i += counts[k];
 	printf("DONE %llu\n", i);
 	return 0;
