@@ -23,7 +23,7 @@ import sys
 ALLOCATORS = {
     '__kmalloc_cache_noprof', '__kmalloc_noprof', '__kvmalloc_node_noprof',
     'kvrealloc_noprof', 'cma_alloc', 'sg_alloc_table', 'vmap',
-    'vm_insert_pages', 'dma_buf_export', 'dma_heap_add',
+    'dma_buf_export', 'dma_heap_add',
     'configfs_register_subsystem', 'kobject_create_and_add',
     'sysfs_create_group', 'alloc_workqueue', 'shrinker_alloc',
 }
