@@ -194,6 +194,7 @@ pool_hits:    0
 pool_misses:  0
 pool_refills: 0
 pool_shrunk:  0 B
+held_bytes:   0 B
 area_bytes:
   pernuma0         0 B
   pernuma1         0 B
@@ -224,6 +225,7 @@ expect "heapctl show -j: the disabled heap, device null" '{
   "pool_misses": 0,
   "pool_refills": 0,
   "pool_shrunk": 0,
+  "held_bytes": 0,
   "area_bytes": [
     {
       "area": "pernuma0",
@@ -268,6 +270,7 @@ pool_hits:    0
 pool_misses:  0
 pool_refills: 0
 pool_shrunk:  0 B
+held_bytes:   0 B
 area_bytes:
   pernuma0         0 B
   pernuma1         1 MiB
@@ -288,6 +291,7 @@ expect "heapctl show -j: the same in JSON" '  "bytes": 1048576,
   "pool_misses": 0,
   "pool_refills": 0,
   "pool_shrunk": 0,
+  "held_bytes": 0,
   "area_bytes": [
     {
       "area": "pernuma0",
@@ -296,7 +300,7 @@ expect "heapctl show -j: the same in JSON" '  "bytes": 1048576,
     {
       "area": "pernuma1",
       "bytes": 1048576
-    },' hc_sed 11,30p heapctl show -j hcvid
+    },' hc_sed 11,31p heapctl show -j hcvid
 expect "heapctl list: the live buffer" \
 	"NAME   AREA      CHUNK   STATE     BYTES  BUFFERS
 hccam  pernuma1  2 MiB   disabled  0 B    0

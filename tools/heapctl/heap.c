@@ -65,6 +65,7 @@ static const struct heap_attr {
 	ATTR("pool_misses", ATTR_U64, HEAP_SHOW),
 	ATTR("pool_refills", ATTR_U64, HEAP_SHOW),
 	ATTR("pool_shrunk", ATTR_U64, HEAP_SHOW, .size = true),
+	ATTR("held_bytes", ATTR_U64, HEAP_SHOW, .size = true),
 	ATTR("areas", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "area_bytes",
 	     .split_key = "area", .split_file = "bytes", .split_label = "%s"),
 	ATTR("nodes", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "node_bytes",

@@ -239,6 +239,7 @@ static const char *const test_attrs[][2] = {
 	{ "pool_misses", "0" },
 	{ "pool_refills", "0" },
 	{ "pool_shrunk", "0" },
+	{ "held_bytes", "0" },
 };
 
 /* The default groups of a heap directory, with one "bytes" file each. */

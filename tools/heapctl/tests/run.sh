@@ -67,7 +67,8 @@ mkheap() {
 	echo "${7:-0}" >"$d/peak"
 	echo 0 >"$d/failures"
 	echo "${8:-0}" >"$d/cma_calls"
-	for f in pool_bytes cma_failures pool_ready pool_hits pool_misses pool_refills pool_shrunk; do
+	for f in pool_bytes cma_failures pool_ready pool_hits pool_misses pool_refills pool_shrunk \
+		 held_bytes; do
 		echo 0 >"$d/$f"
 	done
 	mkdir -p "$d/areas/reserved" "$d/areas/pernuma0" "$d/areas/pernuma1" \
@@ -374,7 +375,7 @@ tj "show -j has every attribute" \
 	'keys_unsorted == ["name", "cma_area", "chunk_order", "chunk_size", "max_bytes",
 	  "pool_bytes", "numa_policy", "enabled", "device", "bytes", "buffers", "peak",
 	  "failures", "cma_calls", "cma_failures", "pool_ready", "pool_hits",
-	  "pool_misses", "pool_refills", "pool_shrunk", "area_bytes", "node_bytes",
+	  "pool_misses", "pool_refills", "pool_shrunk", "held_bytes", "area_bytes", "node_bytes",
 	  "latency"]' show -j video64k
 tj "show -j values" \
 	'.chunk_order == 4 and .chunk_size == 65536 and .numa_policy == "local" and
