@@ -7,10 +7,10 @@
 
 #include <linux/module.h>
 
-#include "../compat.h"
-#include "../configfs/configfs.h"
-#include "core.h"
-#include "../numa/numa.h"
+#include "compat.h"
+#include "configfs/configfs.h"
+#include "core/core.h"
+#include "numa/numa.h"
 
 static int __init chunk_heap_init(void)
 {
