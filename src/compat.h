@@ -34,6 +34,7 @@
 
 #include <linux/compiler.h>
 #include <linux/dma-buf.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -78,15 +79,19 @@ static inline ssize_t chunk_strscpy(char *dst, const char *src, size_t size)
 	chunk_strscpy(dst, src, sizeof(dst) + __must_be_array(dst))
 #endif
 
-/* vm_flags became read-only outside these helpers in 6.3. */
-#if !CHUNK_SINCE(6, 3)
-#include <linux/mm.h>
-
-static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+/*
+ * vm_flags became read-only outside vm_flags_set() and friends in 6.3. A
+ * name of the module's own, as vendor 6.1 trees may have the helper.
+ */
+static inline void chunk_vm_flags_set(struct vm_area_struct *vma,
+				      vm_flags_t flags)
 {
+#if CHUNK_SINCE(6, 3)
+	vm_flags_set(vma, flags);
+#else
 	vma->vm_flags |= flags;
-}
 #endif
+}
 
 /* __counted_by() (6.7): only a bounds-checking hint, so nothing without it. */
 #ifndef __counted_by

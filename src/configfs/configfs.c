@@ -235,7 +235,7 @@ static ssize_t heap_pool_bytes_store(struct config_item *item,
 		return ret;
 	ret = chunk_heap_set_pool_bytes(heap, bytes);
 	if (ret == -ERANGE)
-		pr_info("%s: pool_bytes %llu is more than all CMA areas hold\n",
+		pr_info("%s: pool_bytes %llu is more than the heap's CMA area holds\n",
 			heap->name, bytes);
 	return ret ?: count;
 }

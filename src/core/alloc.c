@@ -376,10 +376,9 @@ void chunk_runs_free(struct chunk_runs *runs)
 		const struct chunk_run *run = &runs->run[i];
 		const struct chunk_area *area = chunk_area_get(run->area);
 
-		if (WARN_ON(!area ||
-			    !cma_release(area->cma, run->page,
-					 (unsigned long)run->nr_chunks << runs->order)))
-			continue;
+		WARN_ON(!area ||
+			!cma_release(area->cma, run->page,
+				     (unsigned long)run->nr_chunks << runs->order));
 		cond_resched();
 	}
 	kvfree(runs->run);

@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -229,11 +230,13 @@ static int chunk_buffer_end_cpu_access(struct dma_buf *dmabuf,
 }
 
 /*
- * Pages a fault maps: the aligned block around the faulting page, within
- * its run and the VMA. A first touch of a large buffer then takes a
- * fraction of the faults of the CMA heap, which maps one page a fault.
+ * What a fault maps: the 2 MiB around the faulting address, aligned in the
+ * address space (one page table on x86 and 4 KiB arm64), as far as it lies
+ * in the faulting page's run and in the VMA. A first touch of a large
+ * buffer then takes a fraction of the faults of the CMA heap, which maps
+ * one page a fault.
  */
-#define CHUNK_FAULT_PAGES	512UL
+#define CHUNK_FAULT_BYTES	SZ_2M
 
 /* The run that holds page @pgoff of @buffer, found by bisection. */
 static unsigned int chunk_buffer_find_run(const struct chunk_buffer *buffer,
@@ -256,28 +259,32 @@ static vm_fault_t chunk_buffer_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct chunk_buffer *buffer = vma->vm_private_data;
-	unsigned long pgoff = vmf->pgoff, first, end, p, pfn;
+	unsigned long pgoff = vmf->pgoff, first, last, base, addr, end;
 	unsigned int i;
 	vm_fault_t ret;
 
 	if (pgoff >= buffer->len >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
 	i = chunk_buffer_find_run(buffer, pgoff);
-	pfn = page_to_pfn(buffer->runs.run[i].page) - buffer->run_start[i];
-	ret = vmf_insert_pfn(vma, vmf->address, pfn + pgoff);
+	/* The pages of the faulting page's run that the VMA maps. */
+	first = max(buffer->run_start[i], vma->vm_pgoff);
+	last = min(buffer->run_start[i + 1], vma->vm_pgoff + vma_pages(vma));
+	/* Within the run, buffer page p is PFN base + p (modulo wrap). */
+	base = page_to_pfn(buffer->runs.run[i].page) - buffer->run_start[i];
+	ret = vmf_insert_pfn(vma, vmf->address, base + pgoff);
 	if (ret != VM_FAULT_NOPAGE)
 		return ret;
 
-	first = max3(ALIGN_DOWN(pgoff, CHUNK_FAULT_PAGES), buffer->run_start[i],
-		     vma->vm_pgoff);
-	end = min3(ALIGN_DOWN(pgoff, CHUNK_FAULT_PAGES) + CHUNK_FAULT_PAGES,
-		   buffer->run_start[i + 1], vma->vm_pgoff + vma_pages(vma));
-	for (p = first; p < end; p++) {
-		unsigned long addr = vma->vm_start +
-				     ((p - vma->vm_pgoff) << PAGE_SHIFT);
+	addr = max(ALIGN_DOWN(vmf->address, CHUNK_FAULT_BYTES),
+		   vmf->address - ((pgoff - first) << PAGE_SHIFT));
+	end = min(ALIGN_DOWN(vmf->address, CHUNK_FAULT_BYTES) + CHUNK_FAULT_BYTES,
+		  vmf->address + ((last - pgoff) << PAGE_SHIFT));
+	for (; addr < end; addr += PAGE_SIZE) {
+		unsigned long p = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 
 		/* The faulting page is in; the others are only a head start. */
-		if (p != pgoff && vmf_insert_pfn(vma, addr, pfn + p) != VM_FAULT_NOPAGE)
+		if (addr != vmf->address &&
+		    vmf_insert_pfn(vma, addr, base + p) != VM_FAULT_NOPAGE)
 			break;
 	}
 	return VM_FAULT_NOPAGE;
@@ -300,8 +307,11 @@ static int chunk_buffer_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	 */
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
+	/* An importer's VMA that maps pages already cannot take PFNs too. */
+	if (vma->vm_flags & VM_MIXEDMAP)
+		return -EINVAL;
 
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	chunk_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &chunk_buffer_vm_ops;
 	vma->vm_private_data = dmabuf->priv;
 	return 0;
@@ -423,7 +433,7 @@ struct dma_buf *chunk_buffer_export(struct chunk_heap *heap,
 	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
 	if (!buffer)
 		return ERR_PTR(-ENOMEM);
-	buffer->run_start = kvmalloc_array(runs->nr_runs + 1,
+	buffer->run_start = kvmalloc_array((size_t)runs->nr_runs + 1,
 					   sizeof(*buffer->run_start), GFP_KERNEL);
 	if (!buffer->run_start) {
 		kfree(buffer);

@@ -134,9 +134,9 @@ static bool chunk_pool_fits(const struct chunk_area *area, unsigned int order,
 {
 	unsigned int i;
 
+	/* In bytes: rounding @bytes up to chunks could wrap near U64_MAX. */
 	if (area)
-		return DIV_ROUND_UP_ULL(bytes, PAGE_SIZE << order) <=
-		       area->nr_pages >> order;
+		return bytes <= (u64)(area->nr_pages >> order) << (PAGE_SHIFT + order);
 	for (i = 0; i < chunk_area_count(); i++)
 		if (bytes <= (u64)chunk_area_get(i)->nr_pages << PAGE_SHIFT)
 			return true;

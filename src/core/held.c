@@ -45,6 +45,20 @@ static bool chunk_page_referenced(struct page *page)
 	return page_ref_count(page) != 1;
 }
 
+/*
+ * A count of 0 means a holder put the heap's own reference too, and the
+ * page allocator has the page already: leave it alone, never hold it
+ * (its lru is the allocator's now) nor give it back.
+ */
+static bool chunk_page_lost(struct chunk_heap *heap, struct page *page)
+{
+	if (page_ref_count(page))
+		return false;
+	pr_err_ratelimited("%s: a freed buffer's page lost its last reference elsewhere; it is not given back\n",
+			   heap->name);
+	return true;
+}
+
 static void chunk_held_release(const struct chunk_area *area,
 			       struct page *page, unsigned long nr_pages)
 {
@@ -70,6 +84,9 @@ static unsigned long chunk_held_split(struct chunk_heap *heap,
 		if (!chunk_page_referenced(page))
 			continue;
 		chunk_held_release(area, nth_page(run->page, clean), p - clean);
+		clean = p + 1;
+		if (chunk_page_lost(heap, page))
+			continue;
 		kref_get(&heap->ref);
 		set_page_private(page, (unsigned long)heap);
 		atomic64_add(PAGE_SIZE, &heap->stats.held_bytes);
@@ -77,7 +94,6 @@ static unsigned long chunk_held_split(struct chunk_heap *heap,
 		list_add_tail(&page->lru, &chunk_held_pages);
 		spin_unlock(&chunk_held_lock);
 		held++;
-		clean = p + 1;
 	}
 	chunk_held_release(area, nth_page(run->page, clean), nr - clean);
 	return held;
@@ -118,7 +134,8 @@ void chunk_held_sort(struct chunk_heap *heap, struct chunk_runs *runs)
 		return;
 	pr_warn_ratelimited("%s: a freed buffer's pages are still referenced: %lu bytes held aside\n",
 			    heap->name, held << PAGE_SHIFT);
-	mod_delayed_work(system_wq, &chunk_held_work, CHUNK_HELD_RECHECK);
+	/* Not mod_delayed_work(): frequent releases would postpone it for good. */
+	queue_delayed_work(system_wq, &chunk_held_work, CHUNK_HELD_RECHECK);
 }
 
 static void chunk_held_work_fn(struct work_struct *work)
