@@ -98,12 +98,26 @@ static void chunk_pool_whole_chunks_test(struct kunit *test)
 					      chunk_test_whole_area(test), 1), 0);
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_128K);
 
-	/* A run longer than asked for is split. */
+	/*
+	 * A run longer than asked for is split. The take queues a refill,
+	 * which would race with the check on a slow kernel: hold it off.
+	 */
+	spin_lock(&heap->pool.lock);
+	heap->pool.held = true;
+	heap->pool.hold_until = jiffies + 60 * HZ;
+	spin_unlock(&heap->pool.lock);
 	KUNIT_EXPECT_EQ(test, chunk_pool_take(&heap->pool, runs,
 					      chunk_test_reserved(test), 1), 1);
 	KUNIT_EXPECT_EQ(test, runs->nr_chunks, 1);
 	KUNIT_EXPECT_EQ(test, runs->pool_chunks, 1);
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_64K);
+
+	/* Let the refill run now rather than in a minute. */
+	spin_lock(&heap->pool.lock);
+	heap->pool.held = false;
+	spin_unlock(&heap->pool.lock);
+	flush_pool(heap);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_128K);
 }
 
 /* Bytes of @page and after that are not zero, up to @len. */
