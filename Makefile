@@ -52,7 +52,7 @@ $(BUILD)/module-san/chunk_heap.ko: $(MODSRC)
 	$(call build_module,$(BUILD)/module-san,$(KDIR_SAN))
 
 $(BUILD)/module-san-kunit/chunk_heap.ko: $(MODSRC)
-	$(call build_module,$(BUILD)/module-san-kunit,$(KDIR_SAN),CONFIG_DMABUF_HEAPS_CHUNK_KUNIT_TEST=y)
+	$(call build_module,$(BUILD)/module-san-kunit,$(KDIR_SAN),CONFIG_DMABUF_HEAPS_CHUNK_KUNIT_TEST=m)
 
 # For 6.1: the module and the importer.
 module-6.1: $(BUILD)/module-6.1/chunk_heap.ko $(BUILD)/kmod-6.1/chimport.ko

@@ -298,3 +298,9 @@ static struct kunit_suite chunk_core_suite = {
 };
 
 kunit_test_suites(&chunk_core_suite);
+
+MODULE_DESCRIPTION("KUnit suites of the chunk heaps");
+MODULE_LICENSE("GPL");
+CHUNK_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+CHUNK_IMPORT_NS(DMA_BUF);
+CHUNK_IMPORT_NS(CMA);

@@ -78,6 +78,9 @@ for applet in $(/bin/busybox --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 cp "$module" "$kmod" "$root/lib/modules/"
+# The KUnit suites' module, where it was built beside chunk_heap.ko.
+test_module=${module%/*}/chunk_heap_test.ko
+[ ! -f "$test_module" ] || cp "$test_module" "$root/lib/modules/"
 cp "$heapctl" "$chtest" "$probes"/* "$root/bin/"
 cp "$TOP"/tests/e2e/*.sh "$root/tests/"
 cp "${VM_FAULT_SITES:-/dev/null}" "$root/tests/fault-sites.txt"
