@@ -41,6 +41,11 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/version.h>
+/*
+ * EXPORT_SYMBOL_IF_KUNIT(): what the KUnit suites' own module,
+ * chunk_heap_test.ko, tests is exported to it on kernels with KUnit only.
+ */
+#include <kunit/visibility.h>
 
 /* True when building for kernel @major.@minor or later. */
 #define CHUNK_SINCE(major, minor) \
@@ -175,18 +180,6 @@ static inline void chunk_shrinker_del(struct shrinker *s)
 	kfree(s);
 #endif
 }
-
-/*
- * The KUnit suites are a module of their own, chunk_heap_test.ko, so the
- * functions they test are exported to it, in KUnit's namespace, only when
- * it is built (Kbuild defines CHUNK_HEAP_KUNIT_EXPORTS then).
- */
-#ifdef CHUNK_HEAP_KUNIT_EXPORTS
-#include <kunit/visibility.h>
-#define CHUNK_EXPORT_FOR_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
-#else
-#define CHUNK_EXPORT_FOR_KUNIT(sym)
-#endif
 
 /* KUnit, for the suites in kunit/: they define CHUNK_HEAP_KUNIT first. */
 #ifdef CHUNK_HEAP_KUNIT

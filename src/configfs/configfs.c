@@ -99,7 +99,7 @@ int chunk_parse_word(const char *page, size_t count, char *word, size_t size)
 	word[count] = '\0';
 	return 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_parse_word);
+EXPORT_SYMBOL_IF_KUNIT(chunk_parse_word);
 
 /**
  * chunk_parse_number() - a written decimal number
@@ -126,7 +126,7 @@ int chunk_parse_number(const char *page, size_t count, u64 *val)
 			return -EINVAL;
 	return kstrtou64(page, 10, val);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_parse_number);
+EXPORT_SYMBOL_IF_KUNIT(chunk_parse_number);
 
 static ssize_t heap_cma_area_show(struct config_item *item, char *page)
 {

@@ -67,7 +67,7 @@ int chunk_len_to_chunks(unsigned long len, unsigned int order,
 	*nr_chunks = rounded >> (PAGE_SHIFT + order);
 	return 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_len_to_chunks);
+EXPORT_SYMBOL_IF_KUNIT(chunk_len_to_chunks);
 
 /**
  * chunk_zero_pages() - zero physically contiguous pages
@@ -186,8 +186,8 @@ long chunk_runs_take(struct chunk_runs *runs, const struct chunk_area *area,
 	unsigned int first = runs->nr_runs;
 	int ret;
 
-	/* A per-node area may be smaller than one chunk: nothing to ask. */
-	if (order > chunk_area_max_order(area))
+	/* A per-node area may be smaller than one chunk: never ask for 0. */
+	if (!try)
 		return 0;
 
 	while (runs->nr_chunks - start < want) {
@@ -205,7 +205,7 @@ long chunk_runs_take(struct chunk_runs *runs, const struct chunk_area *area,
 	}
 	return runs->nr_chunks - start;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_runs_take);
+EXPORT_SYMBOL_IF_KUNIT(chunk_runs_take);
 
 /**
  * chunk_runs_append() - add a run of chunks to the end of @runs
@@ -365,7 +365,7 @@ fail:
 		chunk_runs_free(runs);
 	return ret;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_runs_alloc);
+EXPORT_SYMBOL_IF_KUNIT(chunk_runs_alloc);
 
 /**
  * chunk_runs_free() - release every chunk of @runs to its CMA area
@@ -390,4 +390,4 @@ void chunk_runs_free(struct chunk_runs *runs)
 	runs->max_runs = 0;
 	runs->nr_chunks = 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_runs_free);
+EXPORT_SYMBOL_IF_KUNIT(chunk_runs_free);

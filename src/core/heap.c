@@ -62,7 +62,7 @@ struct chunk_heap *chunk_heap_create(const char *name)
 	chunk_pool_init(&heap->pool);
 	return heap;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_create);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_create);
 
 static void chunk_heap_release(struct kref *ref)
 {
@@ -81,7 +81,7 @@ void chunk_heap_put(struct chunk_heap *heap)
 {
 	kref_put(&heap->ref, chunk_heap_release);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_put);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_put);
 
 /**
  * chunk_heap_check_name() - whether @name may name a heap
@@ -109,7 +109,7 @@ int chunk_heap_check_name(const char *name)
 			return -EINVAL;
 	return 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_check_name);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_check_name);
 
 /**
  * chunk_heap_check_order() - whether @area can hold chunks of @order
@@ -127,7 +127,7 @@ int chunk_heap_check_order(const struct chunk_area *area, unsigned int order)
 		return -ERANGE;
 	return 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_check_order);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_check_order);
 
 /*
  * Whether a pool of @bytes fits @area with chunks of @order: only that
@@ -188,7 +188,7 @@ int chunk_heap_set_area(struct chunk_heap *heap, const struct chunk_area *area)
 {
 	return chunk_heap_configure(heap, area, -1);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_set_area);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_set_area);
 
 /**
  * chunk_heap_set_order() - choose the chunk order of a disabled heap
@@ -205,7 +205,7 @@ int chunk_heap_set_order(struct chunk_heap *heap, unsigned int order)
 		return -ERANGE;
 	return chunk_heap_configure(heap, NULL, order);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_set_order);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_set_order);
 
 /**
  * chunk_heap_set_max_bytes() - set a heap's quota
@@ -219,7 +219,7 @@ void chunk_heap_set_max_bytes(struct chunk_heap *heap, u64 max_bytes)
 {
 	WRITE_ONCE(heap->max_bytes, max_bytes);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_set_max_bytes);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_set_max_bytes);
 
 /**
  * chunk_heap_set_numa_policy() - set a heap's per-NUMA placement policy
@@ -234,7 +234,7 @@ void chunk_heap_set_numa_policy(struct chunk_heap *heap,
 {
 	WRITE_ONCE(heap->numa_policy, policy);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_set_numa_policy);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_set_numa_policy);
 
 /**
  * chunk_heap_set_pool_bytes() - set how many bytes of ready chunks to keep
@@ -262,7 +262,7 @@ int chunk_heap_set_pool_bytes(struct chunk_heap *heap, u64 bytes)
 	mutex_unlock(&heap->lock);
 	return ret;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_set_pool_bytes);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_set_pool_bytes);
 
 /**
  * chunk_lat_bucket() - the latency bucket of an allocation
@@ -277,7 +277,7 @@ unsigned int chunk_lat_bucket(u64 ns)
 
 	return us < 2 ? 0 : min_t(unsigned int, ilog2(us), CHUNK_LAT_BUCKETS - 1);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_lat_bucket);
+EXPORT_SYMBOL_IF_KUNIT(chunk_lat_bucket);
 
 /**
  * chunk_lat_bucket_floor_us() - the shortest latency a bucket counts
@@ -289,7 +289,7 @@ u64 chunk_lat_bucket_floor_us(unsigned int bucket)
 {
 	return bucket ? 1ULL << bucket : 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_lat_bucket_floor_us);
+EXPORT_SYMBOL_IF_KUNIT(chunk_lat_bucket_floor_us);
 
 /**
  * chunk_heap_node_bytes() - bytes a heap's live buffers hold on a node
@@ -309,7 +309,7 @@ u64 chunk_heap_node_bytes(struct chunk_heap *heap, int nid)
 			bytes += atomic64_read(&heap->stats.area_bytes[i]);
 	return bytes;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_node_bytes);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_node_bytes);
 
 static struct dma_buf *chunk_heap_allocate(struct dma_heap *dma_heap,
 					   unsigned long len,
@@ -416,7 +416,7 @@ out:
 	mutex_unlock(&heap->lock);
 	return ret;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_enable);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_enable);
 
 /*
  * Detach @heap from its slot; the caller holds @heap->lock. Only the
@@ -450,7 +450,7 @@ int chunk_heap_disable(struct chunk_heap *heap)
 	mutex_unlock(&heap->lock);
 	return 0;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_disable);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_disable);
 
 /**
  * chunk_heap_retire() - disable @heap for good, when it is removed
@@ -466,7 +466,7 @@ void chunk_heap_retire(struct chunk_heap *heap)
 	mutex_unlock(&heap->lock);
 	chunk_held_kick();
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_retire);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_retire);
 
 /**
  * chunk_heap_enabled() - whether @heap serves its device node
@@ -478,7 +478,7 @@ bool chunk_heap_enabled(struct chunk_heap *heap)
 {
 	return READ_ONCE(heap->slot);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_enabled);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_enabled);
 
 /*
  * Hold @bytes against the quota @max (0: none). Compare before adding, so
@@ -679,7 +679,7 @@ out:
 	trace_chunk_heap_alloc_end(heap, len, &runs, ktime_get_ns() - t0, ret);
 	return ERR_PTR(ret);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_heap_alloc_buffer);
+EXPORT_SYMBOL_IF_KUNIT(chunk_heap_alloc_buffer);
 
 static struct dma_buf *chunk_heap_allocate(struct dma_heap *dma_heap,
 					   unsigned long len,

@@ -463,7 +463,7 @@ long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 	runs->pool_chunks += got;
 	return got;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_pool_take);
+EXPORT_SYMBOL_IF_KUNIT(chunk_pool_take);
 
 /**
  * chunk_pool_give() - return a freed buffer's chunks
@@ -513,7 +513,7 @@ u64 chunk_pool_ready_bytes(struct chunk_pool *pool)
 {
 	return (u64)READ_ONCE(pool->ready_pages) << PAGE_SHIFT;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_pool_ready_bytes);
+EXPORT_SYMBOL_IF_KUNIT(chunk_pool_ready_bytes);
 
 /*
  * Give whole runs of @pool back to CMA, dirty ones first, up to @nr_pages
@@ -595,7 +595,7 @@ unsigned long chunk_pool_shrink(unsigned long nr_pages)
 		chunk_heap_put(prev);
 	return freed;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_pool_shrink);
+EXPORT_SYMBOL_IF_KUNIT(chunk_pool_shrink);
 
 static unsigned long pool_count_objects(struct shrinker *shrinker,
 					struct shrink_control *sc)

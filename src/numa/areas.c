@@ -40,7 +40,7 @@ bool chunk_area_usable(const char *name)
 			return false;
 	return true;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_area_usable);
+EXPORT_SYMBOL_IF_KUNIT(chunk_area_usable);
 
 static int chunk_area_add(struct cma *cma, void *data)
 {
@@ -109,7 +109,7 @@ const struct chunk_area *chunk_area_get(unsigned int index)
 {
 	return index < chunk_nr_areas ? &chunk_areas[index] : NULL;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_area_get);
+EXPORT_SYMBOL_IF_KUNIT(chunk_area_get);
 
 /**
  * chunk_area_total_pages() - pages in all CMA areas together
@@ -142,7 +142,7 @@ const struct chunk_area *chunk_area_find(const char *name)
 			return &chunk_areas[i];
 	return NULL;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_area_find);
+EXPORT_SYMBOL_IF_KUNIT(chunk_area_find);
 
 /**
  * chunk_area_of_page() - the area a page belongs to
@@ -184,4 +184,4 @@ unsigned int chunk_area_max_order(const struct chunk_area *area)
 	}
 	return order;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_area_max_order);
+EXPORT_SYMBOL_IF_KUNIT(chunk_area_max_order);

@@ -74,7 +74,7 @@ void chunk_numa_view_build(struct chunk_numa_view *view,
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		view->nr_nodes += !!view->node_area[nid];
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_numa_view_build);
+EXPORT_SYMBOL_IF_KUNIT(chunk_numa_view_build);
 
 static struct chunk_plan *chunk_plan_alloc(unsigned int max_steps)
 {
@@ -151,7 +151,7 @@ struct chunk_plan *chunk_numa_plan(const struct chunk_numa_view *view,
 	chunk_plan_add(plan, heap_area, nr_chunks);
 	return plan;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_numa_plan);
+EXPORT_SYMBOL_IF_KUNIT(chunk_numa_plan);
 
 /**
  * chunk_numa_effective() - the policy an allocation follows
@@ -169,7 +169,7 @@ enum chunk_numa_policy chunk_numa_effective(enum chunk_numa_policy heap_policy)
 		return READ_ONCE(chunk_numa_global);
 	return heap_policy;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_numa_effective);
+EXPORT_SYMBOL_IF_KUNIT(chunk_numa_effective);
 
 /**
  * chunk_numa_place() - plan a buffer's chunks for the calling task
@@ -187,7 +187,7 @@ struct chunk_plan *chunk_numa_place(enum chunk_numa_policy heap_policy,
 			       chunk_numa_effective(heap_policy), heap_area,
 			       numa_node_id(), nr_chunks);
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_numa_place);
+EXPORT_SYMBOL_IF_KUNIT(chunk_numa_place);
 
 /**
  * chunk_numa_parse_policy() - a policy from what was written
@@ -209,7 +209,7 @@ int chunk_numa_parse_policy(const char *buf, size_t count, bool allow_default)
 			return i;
 	return -EINVAL;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_numa_parse_policy);
+EXPORT_SYMBOL_IF_KUNIT(chunk_numa_parse_policy);
 
 /**
  * chunk_numa_show_policy() - print the policies, the chosen one in brackets
@@ -231,7 +231,7 @@ ssize_t chunk_numa_show_policy(char *buf, enum chunk_numa_policy policy,
 	len += sysfs_emit_at(buf, len, "\n");
 	return len;
 }
-CHUNK_EXPORT_FOR_KUNIT(chunk_numa_show_policy);
+EXPORT_SYMBOL_IF_KUNIT(chunk_numa_show_policy);
 
 static ssize_t numa_policy_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)

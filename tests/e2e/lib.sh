@@ -58,6 +58,24 @@ errno() {
 	expect "$1" "$2" chtest write "$3" "$4"
 }
 
+# settle WANT CMD...: wait up to 30 s for CMD to print WANT; print what it
+# prints then.
+settle() {
+	_sw=$1
+	shift
+	_sn=0
+	while [ "$("$@")" != "$_sw" ] && [ $_sn -lt 600 ]; do
+		sleep 0.05
+		_sn=$((_sn + 1))
+	done
+	"$@"
+}
+
+# settle_to FILE WANT: wait up to 30 s for FILE to read WANT; print it.
+settle_to() {
+	settle "$2" cat "$1"
+}
+
 # Create heap NAME on AREA with ORDER, enabled.
 mkheap() {
 	mkdir "$CFS/$1" && echo "$2" >"$CFS/$1/cma_area" &&

@@ -4,16 +4,6 @@
 # shrinker under real memory pressure (chbench pressure), and that freed contents are never
 # seen again. The latency histogram and the trace events too.
 
-# settle_to FILE WANT: wait up to 30 s for FILE to read WANT; print it.
-settle_to() {
-	_n=0
-	while [ "$(cat "$1")" != "$2" ] && [ $_n -lt 600 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	cat "$1"
-}
-
 # lat_total HEAP: the allocations its latency histogram counts.
 lat_total() {
 	cat "$CFS/$1"/latency_us/*/count | awk '{ n += $1 } END { print n }'

@@ -21,26 +21,6 @@ A_MiB=1048576
 afree0=$(area_free reserved)
 alog0=$(dmesg | wc -l)
 
-# atk_settle FILE WANT: wait up to 30 s for FILE to read WANT.
-atk_settle() {
-	_n=0
-	while [ "$(cat "$1")" != "$2" ] && [ $_n -lt 600 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-}
-
-# atk_free: the free pages of reserved, once they are back to what they
-# were before the test, or after 30 s.
-atk_free() {
-	_n=0
-	while [ "$(area_free reserved)" != "$afree0" ] && [ $_n -lt 600 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	area_free reserved
-}
-
 # atk_run HEAP OUT [LEAK_MB]: every case on HEAP, its lines in OUT; the
 # leak check fills LEAK_MB buffers of 1 MiB (8).
 atk_run() {
@@ -158,7 +138,7 @@ for _ah in $aheaps; do
 	# With a pool, the buffers come from chunks zeroed ahead of time and
 	# go back to it; the leak check takes more than the pool holds.
 	echo $((8 * A_MiB)) >"$CFS/$_ah/pool_bytes"
-	atk_settle "$CFS/$_ah/pool_ready" $((8 * A_MiB))
+	settle_to "$CFS/$_ah/pool_ready" $((8 * A_MiB)) >/dev/null
 	atk_run "$_ah" "/tmp/atk/$_ah.pool" 16
 	atk_compare "$_ah+pool" "/tmp/atk/$_ah.pool"
 	echo 0 >"$CFS/$_ah/pool_bytes"
@@ -185,7 +165,7 @@ for _ah in $aheaps; do
 done
 losetup -d /dev/loop0
 rm -f /tmp/attack.img
-expect "attack: every page of reserved went back" "$afree0" atk_free
+expect "attack: every page of reserved went back" "$afree0" settle "$afree0" area_free reserved
 
 dmesg | tail -n +$((alog0 + 1)) | grep -E "$REPORTS" >/tmp/atk.reports
 check "attack: the kernel reported nothing" test ! -s /tmp/atk.reports

@@ -10,34 +10,11 @@ MiB=1048576
 hfree0=$(area_free reserved)
 log0=$(dmesg | wc -l)
 
-# settle CMD WANT: wait up to 10 s for CMD to print WANT; print what it
-# prints then.
-settle() {
-	_n=0
-	while [ "$($1)" != "$2" ] && [ $_n -lt 200 ]; do
-		sleep 0.05
-		_n=$((_n + 1))
-	done
-	$1
-}
-
-held_bytes() {
-	cat "$H/held_bytes"
-}
-
-pool_ready() {
-	cat "$H/pool_ready"
-}
-
-reserved_free() {
-	area_free reserved
-}
-
 for pool in 0 $((8 * MiB)); do
 	mkheap held reserved "$(order_of 65536)"
 	echo "$pool" >"$H/pool_bytes"
 	[ "$pool" = 0 ] || expect "pool $pool: the pool fills" "$pool" \
-		settle pool_ready "$pool"
+		settle_to "$H/pool_ready" "$pool"
 	expect "pool $pool: held_bytes is 0 at first" 0 cat "$H/held_bytes"
 	errno "... and read-only" EACCES "$H/held_bytes" 0
 	expect "pool $pool: a buffer whose first page an importer references is freed" \
@@ -55,10 +32,10 @@ for pool in 0 $((8 * MiB)); do
 		sh -c "sleep 1.2; cat $H/held_bytes"
 	expect "... until the reference is dropped" OK \
 		chtest write /sys/kernel/debug/chimport/vmap unref
-	expect "... then it goes back within seconds" 0 settle held_bytes 0
+	expect "... then it goes back within seconds" 0 settle_to "$H/held_bytes" 0
 	echo 0 >"$H/enable"
 	rmdir "$H"
-	expect "pool $pool: reserved has every page back" "$hfree0" settle reserved_free "$hfree0"
+	expect "pool $pool: reserved has every page back" "$hfree0" settle "$hfree0" area_free reserved
 done
 
 # A heap removed while it holds a chunk: the chunk goes back when its
@@ -71,7 +48,7 @@ sleep 1.2
 expect "... the page is not given back while referenced" \
 	$((hfree0 - 1)) area_free reserved
 chtest write /sys/kernel/debug/chimport/vmap unref >/dev/null
-expect "... and is once the reference is gone" "$hfree0" settle reserved_free "$hfree0"
+expect "... and is once the reference is gone" "$hfree0" settle "$hfree0" area_free reserved
 expect "... leaving no module reference but the registered names" "$(chunk_slots)" refcnt
 
 dmesg | tail -n +$((log0 + 1)) >/tmp/held.log
