@@ -25,6 +25,9 @@ expect "the fuzzer ran $ops operations and the model held (seed $seed)" \
 	"DONE $ops" tail -n 1 /tmp/fuzz.txt
 check "... with writes accepted" grep -qE '^accepted [1-9]' /tmp/fuzz.txt
 check "... and allocations served" grep -qE '^served [1-9]' /tmp/fuzz.txt
-check "... and attacks made on mapped buffers" grep -qE '^attacked [1-9]' /tmp/fuzz.txt
+# How many attacks found a buffer depends on the seed (seed 2879537610
+# made none on the sanitizer kernel): a count, not a verdict; t_55 makes
+# every attack on every run.
+echo "# $(grep -E '^attacked ' /tmp/fuzz.txt)"
 expect "... and left no heap behind" "" ls "$CFS"
 expect "... nor a CMA page taken" "$ffree0" free_all
