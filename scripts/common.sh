@@ -4,7 +4,8 @@
 # The configuration of the test matrix a script works on is chosen by
 # three variables, so that one script serves every configuration:
 #   CHUNK_HEAP_ARCH   x86_64 (default) or arm64 (cross-built)
-#   CHUNK_HEAP_KVER   6.12 (default) or 6.1: Debian's linux-source-<version>
+#   CHUNK_HEAP_KVER   6.12 (default), 6.1 or 7.3: Debian's linux-source-<version>
+#                     (7.3 fetched from trixie-backports by scripts/fetch.sh)
 #   CHUNK_HEAP_PAGES  4k (default) or 16k (arm64 only)
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

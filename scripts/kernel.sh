@@ -30,6 +30,11 @@ prepare() {
 	local tarball=/usr/src/linux-source-$KVER.tar.xz stamp
 	stamp=$(patch_stamp)
 	if [ "$(cat "$KSRC/.chunk_heap-stamp" 2>/dev/null)" != "$stamp" ]; then
+		# Bookworm has 6.1 and 6.12; newer sources come from trixie.
+		if [ ! -f "$tarball" ] && [ "$KVER" != 6.1 ] && [ "$KVER" != 6.12 ]; then
+			"$TOP/scripts/fetch.sh" "linux-source-$KVER"
+			tarball=$CACHE/debian/root/linux-source-$KVER/usr/src/linux-source-$KVER.tar.xz
+		fi
 		[ -f "$tarball" ] || die "$tarball missing: run scripts/deps.sh"
 		say "unpacking $tarball"
 		rm -rf "$KSRC"
