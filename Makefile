@@ -21,6 +21,7 @@ KDIR ?= $(CHUNK_HEAP_CACHE)/build/vm
 KDIR_SAN := $(CHUNK_HEAP_CACHE)/build/san
 # The other configurations of the test matrix (scripts/common.sh).
 KDIR_61 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-6.1-4k
+KDIR_73 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-7.3-4k
 KDIR_ARM64 := $(CHUNK_HEAP_CACHE)/build/vm-arm64-6.12-4k
 ARM64 := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 BUILD := $(CURDIR)/build
@@ -60,6 +61,12 @@ module-6.1: $(BUILD)/module-6.1/chunk_heap.ko $(BUILD)/kmod-6.1/chimport.ko
 $(BUILD)/module-6.1/chunk_heap.ko: $(MODSRC)
 	$(call build_module,$(BUILD)/module-6.1,$(KDIR_61))
 
+# For 7.3: the module and the importer.
+module-7.3: $(BUILD)/module-7.3/chunk_heap.ko $(BUILD)/kmod-7.3/chimport.ko
+
+$(BUILD)/module-7.3/chunk_heap.ko: $(MODSRC)
+	$(call build_module,$(BUILD)/module-7.3,$(KDIR_73))
+
 # For arm64, cross-built: the module and the importer, and the static
 # programs the VM runs.
 arm64: $(BUILD)/module-arm64/chunk_heap.ko $(BUILD)/kmod-arm64/chimport.ko
@@ -91,6 +98,9 @@ $(BUILD)/kmod-san/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compa
 
 $(BUILD)/kmod-6.1/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
 	$(call build_kmod,$(BUILD)/kmod-6.1,$(KDIR_61))
+
+$(BUILD)/kmod-7.3/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
+	$(call build_kmod,$(BUILD)/kmod-7.3,$(KDIR_73))
 
 $(BUILD)/kmod-arm64/chimport.ko: tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h
 	$(call build_kmod,$(BUILD)/kmod-arm64,$(KDIR_ARM64),$(ARM64))
@@ -124,12 +134,15 @@ kernel-6.1: kernel-san
 kernel-arm64: kernel-6.1
 	CHUNK_HEAP_ARCH=arm64 scripts/kernel.sh vm
 
+kernel-7.3: kernel-arm64
+	CHUNK_HEAP_KVER=7.3 scripts/kernel.sh vm
+
 demo: kernel
 	$(MAKE) all probes
 	scripts/vm.sh demo
 
-check: kernel-arm64
-	$(MAKE) all probes module-san module-6.1 arm64
+check: kernel-7.3
+	$(MAKE) all probes module-san module-6.1 module-7.3 arm64
 	scripts/check.sh
 
 bench: kernel
@@ -147,5 +160,5 @@ kunit: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module module-san module-6.1 arm64 kernel-6.1 kernel-arm64 heapctl probes install modules_install deb deps kernel kernel-san demo check \
+.PHONY: all module module-san module-6.1 module-7.3 arm64 kernel-6.1 kernel-arm64 kernel-7.3 heapctl probes install modules_install deb deps kernel kernel-san demo check \
 	bench bench-arm64 kunit clean

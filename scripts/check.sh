@@ -6,13 +6,13 @@
 #    through kunit.py, the end-to-end tests in QEMU, the Debian packages
 #    and a Debian 12 guest that installs them; then the end-to-end tests
 #    and the KUnit suites again on the sanitizer kernel;
-#  - x86_64, 6.1: the end-to-end tests, and the KUnit suites through
-#    kunit.py;
+#  - x86_64, 6.1, and 7.3 with the patches it still needs: the
+#    end-to-end tests, and the KUnit suites through kunit.py;
 #  - arm64, 6.12, 4 KiB pages: the end-to-end tests, and the KUnit
 #    suites through kunit.py;
 #  - arm64, 6.12, 16 KiB pages: the KUnit suites through kunit.py.
-# The end-to-end tests of 6.1 run in a second lane, beside the rest (see
-# below). It ends with one line per configuration, then
+# The end-to-end tests of 6.1, arm64 and 7.3 run in a second lane, beside
+# the rest (see below). It ends with one line per configuration, then
 # "N passed, N failed". Logs go to build/logs/.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -107,13 +107,25 @@ run_e2e() {
 	count_e2e "$1"
 }
 
-# run_kunit NAME [VAR=VALUE...]: the KUnit suites through kunit.py.
-run_kunit() {
+# kunit NAME [VAR=VALUE...]: the KUnit suites through kunit.py; the log
+# is NAME's. Only the first lane runs kunit.py, which builds kernels.
+kunit() {
 	local name=$1 t0=$SECONDS
 	shift
 	env "$@" "$TOP/scripts/kunit.sh" >"$logs/$name.log" 2>&1
-	echo "$name (kunit.py) took $((SECONDS - t0)) s"
-	count_kunit "$name" "$logs/$name.log" "$logs/$name.log"
+	echo "$((SECONDS - t0))" >"$logs/$name.secs"
+}
+
+# count_kunit_py NAME: count what kunit NAME did.
+count_kunit_py() {
+	echo "$1 (kunit.py) took $(cat "$logs/$1.secs" 2>/dev/null) s"
+	count_kunit "$1" "$logs/$1.log" "$logs/$1.log"
+}
+
+# run_kunit NAME [VAR=VALUE...]: the KUnit suites through kunit.py, counted.
+run_kunit() {
+	kunit "$@"
+	count_kunit_py "$1"
 }
 
 # run_kunit_vm NAME [VAR=VALUE...]: the KUnit suites in the module, loaded
@@ -136,7 +148,7 @@ run_kunit_vm() {
 	count_tap "$logs/$name.tap" "$name-log"
 }
 
-# A second lane runs the end-to-end tests of 6.1, then of arm64, in their
+# A second lane runs the end-to-end tests of 6.1, arm64 and 7.3 in their
 # VMs while the first runs the x86_64 6.12 jobs: two QEMUs share the two
 # cores, but never two kernel builds (only kunit.py builds, and only in
 # the first lane). The sanitizer VMs run alone, once the lane is done:
@@ -148,6 +160,9 @@ rm -f "$logs"/*.secs
 		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
 		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko"
 	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
+	e2e e2e-7.3 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-7.3-4k/$KIMAGE" \
+		VM_MODULE="$TOP/build/module-7.3/chunk_heap.ko" \
+		VM_KMOD="$TOP/build/kmod-7.3/chimport.ko"
 } &
 lane=$!
 
@@ -182,6 +197,20 @@ if grep -E 'WARNING:|BUG:|Call Trace|Oops' "$logs/guest.log"; then
 	part_failed guest "the kernel log has a warning" "$logs/guest.log"
 fi
 
+# The module against the symbol tables of an Android-shaped kernel, a
+# stock 7.3 and a stock 6.12 (tests/shapes.sh).
+say "kernel shapes"
+"$TOP/tests/shapes.sh" >"$logs/shapes.log" 2>&1
+count_tap "$logs/shapes.log" shapes
+
+# The KUnit suites of the other configurations, counted under theirs
+# below: here, so that kunit.py's builds never meet another build.
+say "KUnit on 6.1, 7.3 and arm64 (kunit.py)"
+kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
+kunit kunit-7.3 CHUNK_HEAP_KVER=7.3
+kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
+kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
+
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run; alone, once the lane
 # is done.
@@ -208,18 +237,21 @@ run_kunit_vm kunit-san VM_KERNEL="$san_kernel" VM_TIMEOUT=1200 \
 # module's init there: 6.1 runs them when a module is coming, not live.)
 config "x86_64 6.1 4k"
 count_e2e e2e-6.1
-say "KUnit on 6.1 (kunit.py)"
-run_kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
+count_kunit_py kunit-6.1
+
+# 7.3 with the three patches it still needs: the end-to-end tests of the
+# lane, and the KUnit suites.
+config "x86_64 7.3 4k"
+count_e2e e2e-7.3
+count_kunit_py kunit-7.3
 
 # arm64, cross-built: the end-to-end tests of the lane, and the KUnit
 # suites with 4 KiB and with 16 KiB pages.
 config "arm64 6.12 4k"
 count_e2e e2e-arm64
-say "KUnit on arm64 (kunit.py)"
-run_kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
+count_kunit_py kunit-arm64
 config "arm64 6.12 16k"
-say "KUnit on arm64 with 16 KiB pages (kunit.py)"
-run_kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
+count_kunit_py kunit-arm64-16k
 end_config
 
 for c in "${confs[@]}"; do

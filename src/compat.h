@@ -6,11 +6,11 @@
  * it builds on is handled here, so that no LINUX_VERSION_CODE test appears
  * anywhere else. Include it after the kernel's headers.
  *
- * Built and tested: 6.1 (Debian's linux-source-6.1) and 6.12 (Debian's
- * linux-source-6.12), each with the export patches of patches/<version>/.
- * The release each difference came in is taken from mainline's history;
- * only 6.1 and 6.12 themselves are built, so a kernel in between may meet
- * a boundary that is off by a release.
+ * Built and tested: 6.1 and 6.12 (Debian's linux-source-6.1 and -6.12)
+ * and 7.3 (Debian's linux-source-7.3), each with patches/<version>/, and
+ * Debian's stock 7.3 kernel without any patch. The release each difference
+ * came in is taken from mainline's history; only these kernels are built,
+ * so a kernel in between may meet a boundary that is off by a release.
  *
  * checkpatch warns twice in this file and nowhere else: about
  * LINUX_VERSION_CODE, which the header exists to test (in CHUNK_SINCE()
@@ -20,14 +20,20 @@
  * Checked by reading mainline's source only, never built here:
  *  - 6.13: MODULE_IMPORT_NS() takes a string (CHUNK_IMPORT_NS below);
  *  - 6.15: kernfs_node's parent became RCU-protected. The module no
- *    longer touches kernfs at all, so nothing is left to handle;
- *  - 6.18: mainline exports dma_heap_add(), dma_heap_get_drvdata() and
- *    dma_heap_get_name() in namespace DMA_BUF_HEAP, the namespace that
- *    patches/ already uses, so the module's import stays as it is;
- *  - 7.1: cma_alloc(), cma_release() and cma_get_name() are exported for
- *    the CMA heap. The module still needs cma_get_base(), cma_get_size()
- *    and cma_for_each_area(), which mainline does not export, so it still
- *    needs a patched kernel there.
+ *    longer touches kernfs at all, so nothing is left to handle.
+ *
+ * Exports. Not versions but what a kernel exports decides what the module
+ * can do; out of tree, Kbuild reads it from Module.symvers and defines:
+ *  - CHUNK_HEAP_CMA_WALK: cma_for_each_area() (Android, patches/), which
+ *    finds every area, the per-node ones too. Without it, the areas are
+ *    those of dma_contiguous_get_area_by_idx() (mainline 7.1): the default
+ *    area and the devicetree regions;
+ *  - CHUNK_HEAP_CMA_GEOMETRY: cma_get_base() and cma_get_size() (Android,
+ *    patches/), an area's size and node. Without them, area sizes and the
+ *    per-node placement are unavailable (src/numa/areas.c).
+ * The heap API (mainline 6.18, namespace DMA_BUF_HEAP; Android without a
+ * namespace, which the import does not mind) and cma_alloc(),
+ * cma_release() and cma_get_name() (mainline 7.1) are needed everywhere.
  */
 #ifndef _CHUNK_HEAP_COMPAT_H
 #define _CHUNK_HEAP_COMPAT_H
@@ -97,6 +103,14 @@ static inline void chunk_vm_flags_set(struct vm_area_struct *vma,
 	vma->vm_flags |= flags;
 #endif
 }
+
+/*
+ * nth_page() is gone from 6.18, which makes CMA refuse ranges whose memmap
+ * is not contiguous: within a chunk, page + n is the n-th page.
+ */
+#if CHUNK_SINCE(6, 18) && !defined(nth_page)
+#define nth_page(page, n)	((page) + (n))
+#endif
 
 /* __counted_by() (6.7): only a bounds-checking hint, so nothing without it. */
 #ifndef __counted_by

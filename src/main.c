@@ -21,6 +21,7 @@ static int __init chunk_heap_init(void)
 		return ret;
 	if (!chunk_area_count())
 		pr_warn("no CMA areas: boot with cma= to create one\n");
+	chunk_held_init();
 	ret = chunk_numa_init();
 	if (ret)
 		return ret;
@@ -52,4 +53,3 @@ MODULE_DESCRIPTION("DMA-BUF heaps of fixed-order chunks from CMA areas");
 MODULE_LICENSE("GPL");
 CHUNK_IMPORT_NS(DMA_BUF);
 CHUNK_IMPORT_NS(DMA_BUF_HEAP);
-CHUNK_IMPORT_NS(CMA);

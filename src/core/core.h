@@ -259,6 +259,7 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs);
 u64 chunk_pool_ready_bytes(struct chunk_pool *pool);
 unsigned long chunk_pool_shrink(unsigned long nr_pages);
 
+void chunk_held_init(void);
 void chunk_held_sort(struct chunk_heap *heap, struct chunk_runs *runs);
 void chunk_held_kick(void);
 void chunk_held_exit(void);

@@ -321,11 +321,32 @@ static const struct dma_heap_ops chunk_heap_ops = {
 };
 
 /*
+ * The names of mainline's heaps: the system heap's, and the CMA heap's,
+ * which serves the default area (under its own name before 7.1) and, from
+ * 7.1, every area of dma_contiguous_get_area_by_idx(): where the kernel
+ * hides the per-node areas, those are all the areas the module found.
+ */
+static bool chunk_heap_name_mainline(const char *name)
+{
+	static const char *const names[] = {
+		"system", "system_cc_shared", "default_cma_region", "reserved",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return !chunk_areas_per_node() && chunk_area_find(name);
+}
+
+/*
  * The slot of @name, registering a dma-heap for it the first time. The
- * export patch for dma_heap_add() makes it check the name before it
- * creates anything, and say -EEXIST for a name that another heap
- * (system, reserved, ...) has; -EBUSY from it means that all dma-heap
- * minors are in use, which only a reboot frees.
+ * patch for dma_heap_add() in patches/ makes it check the name before it
+ * creates anything, and say -EEXIST for a name that another heap has;
+ * without it, a clash makes sysfs dump the stack before dma_heap_add()
+ * fails, so the names of mainline's heaps are refused here first. -EBUSY
+ * from it means that all dma-heap minors are in use, which only a reboot
+ * frees.
  */
 static struct chunk_slot *chunk_slot_get(const char *name)
 {
@@ -338,6 +359,10 @@ static struct chunk_slot *chunk_slot_get(const char *name)
 		if (!strcmp(slot->name, name))
 			return slot;
 
+	if (chunk_heap_name_mainline(name)) {
+		pr_info("%s: the name of a mainline dma-heap\n", name);
+		return ERR_PTR(-EEXIST);
+	}
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL);
 	if (!slot)
 		return ERR_PTR(-ENOMEM);

@@ -13,9 +13,11 @@
  * so a reference reaches one page only, and CMA takes back any page of
  * the areas the module uses (areas.c leaves out the others).
  *
- * A held page is linked through its lru field and keeps its heap in its
- * private field, as the pool's pages do, so holding one needs no memory.
- * Each held page holds a heap reference; rmdir runs the worker at once.
+ * A held page is linked through its lru field into its area's list, and
+ * keeps its heap in its private field, as the pool's pages do, so holding
+ * one needs no memory. Its area is known by the list: not every kernel
+ * says where an area lies. Each held page holds a heap reference; rmdir
+ * runs the worker at once.
  */
 #define pr_fmt(fmt) "chunk_heap: " fmt
 
@@ -34,7 +36,8 @@
 /* How often the worker looks again at pages that are still referenced. */
 #define CHUNK_HELD_RECHECK	HZ
 
-static LIST_HEAD(chunk_held_pages);
+/* The held pages of each area, by the area's index. */
+static struct list_head chunk_held_pages[MAX_CMA_AREAS];
 static DEFINE_SPINLOCK(chunk_held_lock);
 static void chunk_held_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(chunk_held_work, chunk_held_work_fn);
@@ -91,7 +94,7 @@ static unsigned long chunk_held_split(struct chunk_heap *heap,
 		set_page_private(page, (unsigned long)heap);
 		atomic64_add(PAGE_SIZE, &heap->stats.held_bytes);
 		spin_lock(&chunk_held_lock);
-		list_add_tail(&page->lru, &chunk_held_pages);
+		list_add_tail(&page->lru, &chunk_held_pages[run->area]);
 		spin_unlock(&chunk_held_lock);
 		held++;
 	}
@@ -138,19 +141,20 @@ void chunk_held_sort(struct chunk_heap *heap, struct chunk_runs *runs)
 	queue_delayed_work(system_wq, &chunk_held_work, CHUNK_HELD_RECHECK);
 }
 
-static void chunk_held_work_fn(struct work_struct *work)
+/* Give back the pages of @area's list that nobody references now. */
+static bool chunk_held_scan(const struct chunk_area *area)
 {
+	struct list_head *held = &chunk_held_pages[area->index];
 	struct page *page, *next;
 	LIST_HEAD(list);
 	bool again;
 
 	spin_lock(&chunk_held_lock);
-	list_splice_init(&chunk_held_pages, &list);
+	list_splice_init(held, &list);
 	spin_unlock(&chunk_held_lock);
 
 	list_for_each_entry_safe(page, next, &list, lru) {
 		struct chunk_heap *heap = (struct chunk_heap *)page_private(page);
-		const struct chunk_area *area = chunk_area_of_page(page);
 
 		if (chunk_page_referenced(page))
 			continue;
@@ -163,11 +167,32 @@ static void chunk_held_work_fn(struct work_struct *work)
 	}
 
 	spin_lock(&chunk_held_lock);
-	list_splice(&list, &chunk_held_pages);
-	again = !list_empty(&chunk_held_pages);
+	list_splice(&list, held);
+	again = !list_empty(held);
 	spin_unlock(&chunk_held_lock);
+	return again;
+}
+
+static void chunk_held_work_fn(struct work_struct *work)
+{
+	unsigned int i;
+	bool again = false;
+
+	for (i = 0; i < chunk_area_count(); i++)
+		again |= chunk_held_scan(chunk_area_get(i));
 	if (again)
 		schedule_delayed_work(&chunk_held_work, CHUNK_HELD_RECHECK);
+}
+
+/**
+ * chunk_held_init() - prepare the held lists, one per area
+ */
+void chunk_held_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(chunk_held_pages); i++)
+		INIT_LIST_HEAD(&chunk_held_pages[i]);
 }
 
 /**
@@ -189,6 +214,9 @@ void chunk_held_kick(void)
  */
 void chunk_held_exit(void)
 {
+	unsigned int i;
+
 	cancel_delayed_work_sync(&chunk_held_work);
-	WARN_ON(!list_empty(&chunk_held_pages));
+	for (i = 0; i < ARRAY_SIZE(chunk_held_pages); i++)
+		WARN_ON(!list_empty(&chunk_held_pages[i]));
 }

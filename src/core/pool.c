@@ -479,6 +479,7 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs)
 {
 	unsigned int order = runs->order, i;
 	int nid = NUMA_NO_NODE;
+	bool kept = false;
 
 	for (i = 0; i < runs->nr_runs; i++) {
 		const struct chunk_run *run = &runs->run[i];
@@ -489,8 +490,10 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs)
 		if (area == pool->area && order == pool->order && !pool_held(pool))
 			keep = pool_keep(pool, &pool->dirty, &pool->dirty_pages,
 					 run->page, run->nr_chunks);
-		if (keep)
+		if (keep) {
+			kept = true;
 			nid = area->nid;
+		}
 		spin_unlock(&pool->lock);
 		if (keep < run->nr_chunks && !WARN_ON(!area))
 			pool_release(area, nth_page(run->page, keep << order),
@@ -499,7 +502,8 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs)
 	}
 	kvfree(runs->run);
 	memset(runs, 0, sizeof(*runs));
-	if (nid != NUMA_NO_NODE)
+	/* The node is NUMA_NO_NODE where the kernel does not tell it. */
+	if (kept)
 		pool_kick(pool, nid);
 }
 

@@ -5,6 +5,7 @@
 #define pr_fmt(fmt) "chunk_heap: " fmt
 
 #include <linux/cma.h>
+#include <linux/dma-map-ops.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/pfn.h>
@@ -46,9 +47,7 @@ static int chunk_area_add(struct cma *cma, void *data)
 {
 	struct chunk_area *area;
 
-	/* An area whose activation failed has no pages: skip it. */
-	if (!cma_get_size(cma))
-		return 0;
+	/* By name first: from 6.14 cma_get_base() warns on hugetlb's areas. */
 	if (!chunk_area_usable(cma_get_name(cma))) {
 		pr_info("area %s: not used: CMA tracks it in units above one page\n",
 			cma_get_name(cma));
@@ -60,11 +59,49 @@ static int chunk_area_add(struct cma *cma, void *data)
 	area = &chunk_areas[chunk_nr_areas];
 	area->cma = cma;
 	area->name = cma_get_name(cma);
+#ifdef CHUNK_HEAP_CMA_GEOMETRY
+	/* An area whose activation failed has no pages: skip it. */
+	if (!cma_get_size(cma))
+		return 0;
 	area->base_pfn = PHYS_PFN(cma_get_base(cma));
 	area->nr_pages = cma_get_size(cma) >> PAGE_SHIFT;
 	area->nid = pfn_to_nid(area->base_pfn);
+#else
+	/* No area is larger than memory: a bound for what it can hold. */
+	area->nr_pages = totalram_pages();
+	area->nid = NUMA_NO_NODE;
+#endif
 	area->index = chunk_nr_areas++;
 	return 0;
+}
+
+/* Every area, or without cma_for_each_area() the ones heaps are meant for. */
+static int chunk_areas_walk(void)
+{
+#ifdef CHUNK_HEAP_CMA_WALK
+	return cma_for_each_area(chunk_area_add, NULL);
+#else
+	struct cma *cma;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; (cma = dma_contiguous_get_area_by_idx(i)); i++) {
+		ret = chunk_area_add(cma, NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+#endif
+}
+
+/* Whether cma_for_each_area() found the areas, the per-node ones too. */
+static bool chunk_areas_walked(void)
+{
+#ifdef CHUNK_HEAP_CMA_WALK
+	return true;
+#else
+	return false;
+#endif
 }
 
 /**
@@ -78,15 +115,46 @@ int chunk_areas_init(void)
 	int ret;
 
 	chunk_nr_areas = 0;
-	ret = cma_for_each_area(chunk_area_add, NULL);
+	ret = chunk_areas_walk();
 	if (ret)
 		return ret;
+	if (!chunk_areas_sized())
+		pr_info("this kernel does not export %scma_get_base() and cma_get_size(): area sizes, per-node areas and numa_policy are unavailable\n",
+			chunk_areas_walked() ? "" : "cma_for_each_area(), ");
+	else if (!chunk_areas_walked())
+		pr_info("this kernel does not export cma_for_each_area(): per-node areas and numa_policy are unavailable\n");
 
 	for (i = 0; i < chunk_nr_areas; i++)
 		pr_debug("area %s: node %d, %lu MiB\n", chunk_areas[i].name,
 			 chunk_areas[i].nid,
 			 chunk_areas[i].nr_pages >> (20 - PAGE_SHIFT));
 	return 0;
+}
+
+/**
+ * chunk_areas_sized() - whether the areas' sizes and nodes are known
+ *
+ * Return: true if the kernel exports cma_get_base() and cma_get_size();
+ * else each area's nr_pages is only a bound and its nid NUMA_NO_NODE.
+ */
+bool chunk_areas_sized(void)
+{
+#ifdef CHUNK_HEAP_CMA_GEOMETRY
+	return true;
+#else
+	return false;
+#endif
+}
+
+/**
+ * chunk_areas_per_node() - whether the per-node areas can be found
+ *
+ * Return: true if the kernel exports cma_for_each_area(), and the areas'
+ * nodes are known.
+ */
+bool chunk_areas_per_node(void)
+{
+	return chunk_areas_walked() && chunk_areas_sized();
 }
 
 /**
@@ -143,23 +211,6 @@ const struct chunk_area *chunk_area_find(const char *name)
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(chunk_area_find);
-
-/**
- * chunk_area_of_page() - the area a page belongs to
- * @page: a page
- *
- * Return: the area whose range holds @page, or NULL.
- */
-const struct chunk_area *chunk_area_of_page(struct page *page)
-{
-	unsigned long pfn = page_to_pfn(page);
-	unsigned int i;
-
-	for (i = 0; i < chunk_nr_areas; i++)
-		if (pfn - chunk_areas[i].base_pfn < chunk_areas[i].nr_pages)
-			return &chunk_areas[i];
-	return NULL;
-}
 
 /**
  * chunk_area_max_order() - largest chunk order an area can hold

@@ -6,7 +6,9 @@
  * the default area from cma= ("reserved"), the per-node areas from
  * cma_pernuma= ("pernuma<N>") and numa_cma= ("numa<N>"), and any
  * devicetree reserved-memory areas. This component finds them once, at
- * module load, and owns the table; nobody else walks cma_for_each_area().
+ * module load, and owns the table; nobody else walks the areas. On a
+ * kernel that exports less (src/compat.h, "Exports") it finds fewer, or
+ * knows less of them, and says which features that leaves out.
  *
  * It also owns the placement policy: core asks chunk_numa_plan() which
  * areas a buffer's chunks should come from, and in what order, and
@@ -22,15 +24,15 @@
 #include "../compat.h"
 
 struct cma;
-struct page;
 
 /**
  * struct chunk_area - one CMA area as chunk heaps see it
  * @cma:	the area, for cma_alloc() and cma_release()
  * @name:	its name, as in /sys/kernel/mm/cma/
  * @base_pfn:	first page frame of the area
- * @nr_pages:	size of the area in pages
- * @nid:	NUMA node of the area's memory
+ * @nr_pages:	size of the area in pages; unless chunk_areas_sized(),
+ *		only a bound (the system's memory)
+ * @nid:	NUMA node of the area's memory, or NUMA_NO_NODE if unknown
  * @index:	position in the area table, stable for the module's lifetime
  */
 struct chunk_area {
@@ -43,12 +45,13 @@ struct chunk_area {
 };
 
 int chunk_areas_init(void);
+bool chunk_areas_sized(void);
+bool chunk_areas_per_node(void);
 unsigned int chunk_area_count(void);
 const struct chunk_area *chunk_area_get(unsigned int index);
 const struct chunk_area *chunk_area_find(const char *name);
 unsigned int chunk_area_max_order(const struct chunk_area *area);
 bool chunk_area_usable(const char *name);
-const struct chunk_area *chunk_area_of_page(struct page *page);
 unsigned long chunk_area_total_pages(void);
 
 /**

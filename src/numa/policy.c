@@ -195,7 +195,8 @@ EXPORT_SYMBOL_IF_KUNIT(chunk_numa_place);
  * @count: its length
  * @allow_default: whether "default" is accepted (per-heap settings)
  *
- * Return: the policy, or -EINVAL for anything else.
+ * Return: the policy, -EINVAL for anything else, or -EOPNOTSUPP for local,
+ * bind and interleave when !chunk_areas_per_node().
  */
 int chunk_numa_parse_policy(const char *buf, size_t count, bool allow_default)
 {
@@ -206,8 +207,16 @@ int chunk_numa_parse_policy(const char *buf, size_t count, bool allow_default)
 	for (i = allow_default ? 0 : 1; i < CHUNK_NUMA_NR_POLICIES; i++)
 		if (strlen(chunk_numa_names[i]) == count &&
 		    !strncmp(buf, chunk_numa_names[i], count))
-			return i;
-	return -EINVAL;
+			break;
+	if (i == CHUNK_NUMA_NR_POLICIES)
+		return -EINVAL;
+	/* Where the kernel hides the per-node areas, placing on them cannot work. */
+	if (i > CHUNK_NUMA_OFF && !chunk_areas_per_node()) {
+		pr_info_ratelimited("numa_policy %s: unavailable, the kernel does not export the per-node areas\n",
+				    chunk_numa_names[i]);
+		return -EOPNOTSUPP;
+	}
+	return i;
 }
 EXPORT_SYMBOL_IF_KUNIT(chunk_numa_parse_policy);
 
@@ -257,12 +266,22 @@ static ssize_t numa_active_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", chunk_numa_active);
 }
 
+/* The optional features this kernel's exports allow (src/compat.h). */
+static ssize_t features_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%s%s\n", chunk_areas_sized() ? "area_sizes" : "",
+			  chunk_areas_per_node() ? " per_node_areas numa_policy" : "");
+}
+
 static struct kobj_attribute numa_policy_attr = __ATTR_RW_MODE(numa_policy, 0644);
 static struct kobj_attribute numa_active_attr = __ATTR_RO(numa_active);
+static struct kobj_attribute features_attr = __ATTR_RO(features);
 
 static struct attribute *chunk_sysfs_attrs[] = {
 	&numa_policy_attr.attr,
 	&numa_active_attr.attr,
+	&features_attr.attr,
 	NULL,
 };
 
@@ -302,6 +321,8 @@ static ssize_t area_size_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	const struct chunk_area_dir *d = container_of(attr, struct chunk_area_dir, size);
 
+	if (!chunk_areas_sized())
+		return -EOPNOTSUPP;
 	return sysfs_emit(buf, "%lu\n", chunk_area_get(d->index)->nr_pages << PAGE_SHIFT);
 }
 
@@ -356,7 +377,7 @@ int chunk_numa_init(void)
 	chunk_numa_view_build(&chunk_numa_view, chunk_area_get(0),
 			      chunk_area_count());
 	chunk_numa_active = num_online_nodes() > 1 && chunk_numa_view.nr_nodes;
-	if (!chunk_numa_active)
+	if (!chunk_numa_active && chunk_areas_per_node())
 		pr_info("%s: numa_policy local, bind and interleave act as off\n",
 			num_online_nodes() > 1 ? "no per-node CMA areas" : "one NUMA node");
 

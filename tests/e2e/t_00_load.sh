@@ -31,3 +31,9 @@ fi
 check "chunk_heap.ko loads" insmod /lib/modules/chunk_heap.ko
 check "configfs root exists" test -d "$CFS"
 check "chimport.ko, the test importer that vmaps, loads" insmod /lib/modules/chimport.ko
+# Every test kernel carries patches/<version>: all optional features.
+expect "features lists everything a patched kernel allows" \
+	"area_sizes per_node_areas numa_policy" cat /sys/kernel/chunk_heap/features
+refuse "features is read-only" EACCES /sys/kernel/chunk_heap/features "x"
+check "the module logs no unavailable feature" \
+	sh -c "! dmesg | grep -q 'chunk_heap: .*unavailable'"

@@ -197,6 +197,17 @@ expect "... and device stays empty" "" cat "$CFS/reserved/device"
 expect "... and /dev/dma_heap/reserved is still the kernel's" "$rdev" \
 	stat -c %t:%T /dev/dma_heap/reserved
 check "... and the heap can be removed" rmdir "$CFS/reserved"
+# The other names of mainline's heaps, whether this kernel has them (7.3's
+# CMA heap has default_cma_region) or not: refused all the same, as a
+# kernel without the dma_heap_add() patch would dump the stack for the
+# clash (Documentation/ABI, enable).
+for n in default_cma_region system_cc_shared; do
+	check "a heap named $n can be made" mkdir "$CFS/$n"
+	echo reserved >"$CFS/$n/cma_area"
+	refuse "... but not enabled: a mainline heap's name (EEXIST)" EEXIST "$CFS/$n/enable" 1
+	expect "... and device stays empty" "" cat "$CFS/$n/device"
+	check "... and the heap can be removed" rmdir "$CFS/$n"
+done
 
 # --- module unload --------------------------------------------------------
 refs=$(refcnt)

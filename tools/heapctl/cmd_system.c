@@ -104,6 +104,9 @@ static void read_module_areas(struct json_object *areas)
 
 		heapctl_path(path, sizeof(path), SYSFS_DIR "/areas/%s/size", names[i]);
 		err = heapctl_read_u64(path, &size);
+		/* A stock kernel: debugfs may still tell the size (read_free). */
+		if (err == -EOPNOTSUPP)
+			continue;
 		if (err)
 			area_warn(path, err);
 		else
@@ -239,7 +242,7 @@ int heapctl_set_global_policy(const char *policy)
 static struct json_object *numa_to_json(void)
 {
 	struct json_object *obj, *words = NULL;
-	char path[PATH_MAX], word[32];
+	char path[PATH_MAX], word[32], buf[128];
 	uint64_t active;
 	int err;
 
@@ -261,6 +264,11 @@ static struct json_object *numa_to_json(void)
 		heapctl_warn(path, -err, err == -EINVAL ? "unexpected content" : NULL);
 	json_object_object_add(obj, "numa_active",
 			       err ? NULL : json_object_new_boolean(active));
+	/* What the kernel exports; a module without the file has everything. */
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/features");
+	err = heapctl_read(path, buf, sizeof(buf));
+	json_object_object_add(obj, "numa_supported", json_object_new_boolean(
+				       err || strstr(buf, "numa_policy")));
 	return obj;
 }
 
@@ -274,7 +282,9 @@ static void numa_print(struct json_object *obj)
 	for (i = 0; i < n; i++)
 		printf(" %s", json_object_get_string(json_object_array_get_idx(words, i)));
 	printf("\n");
-	if (!json_object_object_get_ex(obj, "numa_active", &active) || !active)
+	if (!json_object_get_boolean(json_object_object_get(obj, "numa_supported")))
+		printf("numa_active: no: %s\n", HEAPCTL_HINT_NO_NUMA);
+	else if (!json_object_object_get_ex(obj, "numa_active", &active) || !active)
 		printf("numa_active: -\n");
 	else if (json_object_get_boolean(active))
 		printf("numa_active: yes\n");

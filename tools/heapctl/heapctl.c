@@ -140,6 +140,7 @@ void heapctl_warn(const char *what, int err, const char *hint)
 static const struct heapctl_hint generic_hints[] = {
 	{ NULL, EACCES, "run heapctl as root" },
 	{ NULL, EPERM, "run heapctl as root" },
+	{ "numa_policy", EOPNOTSUPP, HEAPCTL_HINT_NO_NUMA },
 	{}
 };
 

@@ -99,6 +99,14 @@ struct heapctl_hint {
 const char *heapctl_hint(const struct heapctl_hint *table, const char *attr,
 			 int err, bool at_open);
 
+/* Why a stock kernel has no per-node placement and no area sizes. */
+#define HEAPCTL_HINT_NO_NUMA \
+	"this kernel does not export the per-node CMA areas to modules " \
+	"(cma_for_each_area): only off"
+#define HEAPCTL_HINT_NO_SIZES \
+	"this kernel does not export area sizes to modules " \
+	"(cma_get_base, cma_get_size)"
+
 /*
  * Hints for reads: a missing attribute, and a file where the module now has
  * a directory (the layout of an older module).

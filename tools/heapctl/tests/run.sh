@@ -716,7 +716,14 @@ t "numa shows the policy" 0 "^numa_policy: off$" numa
 t "numa shows the choices" 0 "^available: +off local bind interleave$" numa
 t "numa shows numa_active" 0 "^numa_active: yes$" numa
 tj "numa -j" '. == {"numa_policy": "off", "available": ["off", "local", "bind", "interleave"],
-	"numa_active": true}' numa -j
+	"numa_active": true, "numa_supported": true}' numa -j
+echo "area_sizes" >"$SYS/features"
+t "numa says why a stock kernel has no per-node placement" 0 \
+	"^numa_active: no: this kernel does not export the per-node CMA areas to modules \(cma_for_each_area\): only off$" numa
+tj "numa -j numa_supported false" '.numa_supported == false' numa -j
+echo "area_sizes per_node_areas numa_policy" >"$SYS/features"
+t "numa with every feature shows numa_active" 0 "^numa_active: yes$" numa
+rm "$SYS/features"
 echo 0 >"$SYS/numa_active"
 t "numa explains numa_active 0" 0 "^numa_active: no: local, bind and interleave act as off$" numa
 tj "numa -j numa_active false" '.numa_active == false' numa -j
