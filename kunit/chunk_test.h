@@ -47,14 +47,28 @@ static inline const struct chunk_area *chunk_test_reserved(struct kunit *test)
 }
 
 /*
- * An area for the tests that take all of one: pernuma0, which only
+ * Node @nid's area of cma_pernuma=: pernuma<N> up to 6.12, numa<N> on
+ * 7.3, which names every per-node area so.
+ */
+static inline const struct chunk_area *chunk_test_node_area(struct kunit *test,
+							    int nid)
+{
+	char pernuma[16], numa[16];
+
+	snprintf(pernuma, sizeof(pernuma), "pernuma%d", nid);
+	snprintf(numa, sizeof(numa), "numa%d", nid);
+	return chunk_test_area(test, chunk_area_find(pernuma) ? pernuma : numa);
+}
+
+/*
+ * An area for the tests that take all of one: node 0's, which only
  * devices on node 0 allocate from, and the suites' guests have none that
  * do. The default area is shared with the kernel itself: on arm64 the
  * atomic DMA pools take 3 x 128 KiB of it at boot.
  */
 static inline const struct chunk_area *chunk_test_whole_area(struct kunit *test)
 {
-	return chunk_test_area(test, "pernuma0");
+	return chunk_test_node_area(test, 0);
 }
 
 /* A parameterised case's description, for KUNIT_ARRAY_PARAM(). */

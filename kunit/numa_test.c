@@ -197,9 +197,10 @@ static void numa_show_policy_test(struct kunit *test)
 /* The real two-node guest. */
 static void need_two_nodes(struct kunit *test)
 {
-	if (num_online_nodes() < 2 || !chunk_area_find("pernuma0") ||
-	    !chunk_area_find("pernuma1"))
+	if (num_online_nodes() < 2)
 		kunit_skip(test, "boot with two NUMA nodes and cma_pernuma=");
+	chunk_test_node_area(test, 0);
+	chunk_test_node_area(test, 1);
 	KUNIT_ASSERT_EQ(test, chunk_numa_effective(CHUNK_NUMA_LOCAL),
 			CHUNK_NUMA_LOCAL);
 }
@@ -231,7 +232,7 @@ static void numa_local_real_test(struct kunit *test)
 	unsigned int i;
 
 	need_two_nodes(test);
-	pn1 = chunk_area_find("pernuma1");
+	pn1 = chunk_test_node_area(test, 1);
 	runs = chunk_test_runs(test);
 	pin_to_node(test, 1);
 
@@ -250,7 +251,7 @@ static void numa_local_fallback_real_test(struct kunit *test)
 	unsigned int i;
 
 	need_two_nodes(test);
-	pn1 = chunk_area_find("pernuma1");
+	pn1 = chunk_test_node_area(test, 1);
 	res = chunk_test_reserved(test);
 	runs = chunk_test_runs(test);
 	all = pn1->nr_pages >> ORDER_64K;
@@ -274,7 +275,7 @@ static void numa_bind_real_test(struct kunit *test)
 	struct chunk_runs *runs, *more;
 
 	need_two_nodes(test);
-	pn1 = chunk_area_find("pernuma1");
+	pn1 = chunk_test_node_area(test, 1);
 	runs = chunk_test_runs(test);
 	more = chunk_test_runs(test);
 	pin_to_node(test, 1);
@@ -317,17 +318,19 @@ static void numa_interleave_partial_real_test(struct kunit *test)
 	const struct chunk_area *pn0, *pn1, *res;
 	struct chunk_runs *hog, *runs;
 	unsigned int i, k = 0;
-	static const char * const want[16] = {
-		"pernuma0", "pernuma1", "pernuma0", "pernuma1",
-		"pernuma0", "pernuma1", "pernuma0", "pernuma1",
-		"pernuma0", "pernuma0", "pernuma0", "pernuma0",
-		"reserved", "reserved", "reserved", "reserved",
+	/* The area of each chunk: 0 and 1 for the nodes', 2 for reserved. */
+	static const unsigned int want[16] = {
+		0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 2, 2, 2, 2,
 	};
+	const struct chunk_area *areas[3];
 
 	need_two_nodes(test);
-	pn0 = chunk_area_find("pernuma0");
-	pn1 = chunk_area_find("pernuma1");
+	pn0 = chunk_test_node_area(test, 0);
+	pn1 = chunk_test_node_area(test, 1);
 	res = chunk_test_reserved(test);
+	areas[0] = pn0;
+	areas[1] = pn1;
+	areas[2] = res;
 	hog = chunk_test_runs(test);
 	runs = chunk_test_runs(test);
 	KUNIT_ASSERT_EQ(test, chunk_test_alloc_from(test, hog, pn1, ORDER_64K,
@@ -342,7 +345,8 @@ static void numa_interleave_partial_real_test(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, area);
 		KUNIT_EXPECT_TRUE(test, area == pn0 || area == pn1 || area == res);
 		for (j = 0; j < runs->run[i].nr_chunks; j++, k++)
-			KUNIT_EXPECT_STREQ_MSG(test, area->name, want[k], "chunk %u", k);
+			KUNIT_EXPECT_STREQ_MSG(test, area->name, areas[want[k]]->name,
+					       "chunk %u", k);
 	}
 	KUNIT_EXPECT_EQ(test, k, 16);
 }

@@ -10,7 +10,7 @@ pkgs=(build-essential flex bison bc libelf-dev libssl-dev ccache
       linux-source-6.12 libjson-c-dev libdrm-dev jq perl
       dkms lintian bash-completion file mmdebstrap qemu-utils e2fsprogs
       linux-source-6.1 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-      qemu-system-arm libjson-c-dev:arm64)
+      qemu-system-arm libjson-c-dev:arm64 device-tree-compiler)
 
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo

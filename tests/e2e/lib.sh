@@ -97,7 +97,7 @@ refuse() {
 
 # Free pages of the three test areas, on one line.
 free_all() {
-	echo "$(area_free reserved) $(area_free pernuma0) $(area_free pernuma1)"
+	echo "$(area_free reserved) $(area_free $NODE_AREA0) $(area_free $NODE_AREA1)"
 }
 
 # cma_stat AREA COUNTER: /sys/kernel/mm/cma/AREA/COUNTER (alloc_pages_success...).
@@ -110,9 +110,10 @@ refcnt() {
 	cat /sys/module/chunk_heap/refcnt
 }
 
-# Device names registered by chunk_heap: every dma-heap but the kernel's own.
+# Device names registered by chunk_heap: every dma-heap but the kernel's own
+# (7.3's CMA heap serves the default area as default_cma_region too).
 chunk_slots() {
-	ls /dev/dma_heap | grep -c -v -x -e system -e reserved
+	ls /dev/dma_heap | grep -c -v -x -e system -e reserved -e default_cma_region
 }
 
 # Background probes. bg_run TAG CMD... runs CMD with its output in
@@ -203,6 +204,44 @@ sys_areas() {
 		_d=${_d%/}
 		echo "${_d##*/} $(cat "$_d/node") $(cat "$_d/size")"
 	done
+}
+
+# is_dt_region AREA: AREA is the CMA area of a devicetree region, which the
+# kernel names after its reserved-memory node. scripts/vm.sh declares one,
+# "video", in the arm64 guest's devicetree (VM_DT_RMEM; t_57_dtregion);
+# the x86_64 guest has no devicetree.
+is_dt_region() {
+	[ -n "$1" ] && [ -e "/proc/device-tree/reserved-memory/$1" ]
+}
+
+# dt_regions: the CMA areas of devicetree regions, by name, one a line.
+dt_regions() {
+	ls /sys/kernel/mm/cma | while read -r _a; do
+		! is_dt_region "$_a" || echo "$_a"
+	done
+}
+
+# no_dt_regions: the lines of standard input but those whose first word
+# is a devicetree region's area.
+no_dt_regions() {
+	while read -r _l; do
+		is_dt_region "${_l%% *}" || echo "$_l"
+	done
+}
+
+# cmdline_areas: sys_areas less the devicetree regions: the areas of cma=
+# and cma_pernuma=.
+cmdline_areas() {
+	sys_areas | no_dt_regions
+}
+
+# pfn_node PFN: the node whose memory holds page frame PFN, from
+# /proc/zoneinfo.
+pfn_node() {
+	awk -v pfn="$1" '/^Node/ { node = $2; sub(",", "", node) }
+		$1 == "spanned" { span = $2 }
+		$1 == "start_pfn:" && pfn >= $2 && pfn < $2 + span { print node }' \
+		/proc/zoneinfo
 }
 
 # What in a kernel log is a report: a warning, an oops, a sanitizer's or
@@ -335,3 +374,24 @@ site_ops() {
 done_testing() {
 	echo "1..$T_N"
 }
+
+# The per-node CMA areas of cma_pernuma=: "pernuma<N>" up to 6.x, but 7.x
+# names every per-node area "numa<N>". Tests give the kernel $NODE_AREA0
+# and $NODE_AREA1, and compare what they read, passed through node_names,
+# with the 6.x names: node_names [FILE...] rewrites numa0 and numa1 as
+# pernuma0 and pernuma1, taking 3 of the spaces after a name in a table
+# (whose area column is 8 wide or more: "reserved" is always listed).
+if [ -e /sys/kernel/mm/cma/pernuma0 ]; then
+	NODE_AREA0=pernuma0
+	NODE_AREA1=pernuma1
+	node_names() {
+		cat "$@"
+	}
+else
+	NODE_AREA0=numa0
+	NODE_AREA1=numa1
+	node_names() {
+		sed -E -e 's/(^|[^A-Za-z])numa([01])   /\1pernuma\2/g' \
+			-e 's/(^|[^A-Za-z])numa([01])/\1pernuma\2/g' "$@"
+	}
+fi

@@ -24,15 +24,15 @@ errno "a bare newline is refused as chunk_order" EINVAL "$B/chunk_order" "\\n"
 expect "... and chunk_order is unchanged" 0 cat "$B/chunk_order"
 # pernuma0 holds 64 MiB, so it cannot hold a 128 MiB (order 15) chunk.
 errno "order 15 is accepted before an area is set" OK "$B/chunk_order" "15"
-errno "an area that cannot hold the order is refused" ERANGE "$B/cma_area" "pernuma0"
+errno "an area that cannot hold the order is refused" ERANGE "$B/cma_area" "$NODE_AREA0"
 expect "... and cma_area stays unset" "" cat "$B/cma_area"
 errno "order 4 is accepted" OK "$B/chunk_order" "4"
-errno "pernuma0 is accepted for order 4" OK "$B/cma_area" "pernuma0"
+errno "pernuma0 is accepted for order 4" OK "$B/cma_area" "$NODE_AREA0"
 errno "an order the area cannot align is refused" ERANGE "$B/chunk_order" "15"
 expect "... and chunk_order stays 4" 4 cat "$B/chunk_order"
 
 errno "chunk_size is read-only" EACCES "$H/chunk_size" "4096"
-errno "changing cma_area while enabled is refused" EBUSY "$H/cma_area" "pernuma0"
+errno "changing cma_area while enabled is refused" EBUSY "$H/cma_area" "$NODE_AREA0"
 errno "changing chunk_order while enabled is refused" EBUSY "$H/chunk_order" "5"
 expect "... and the settings are unchanged" "reserved 4" \
 	sh -c "echo \$(cat $H/cma_area) \$(cat $H/chunk_order)"

@@ -27,8 +27,8 @@ NAMES="s0 s1 s2"
 touch "$S/go"
 
 check "a steady heap is made for the stress" mkheap steady reserved 4
-check "... one of order 0 on pernuma0" mkheap steady0 pernuma0 0
-check "... and one of order 9 on pernuma1" mkheap steady9 pernuma1 9
+check "... one of order 0 on pernuma0" mkheap steady0 "$NODE_AREA0" 0
+check "... and one of order 9 on pernuma1" mkheap steady9 "$NODE_AREA1" 9
 STEADY="steady steady0 steady9"
 
 # more: the loop has rounds or time left. Each loop counts its rounds in
@@ -69,7 +69,7 @@ stress_toggle() {
 		[ $((i % 3)) = 0 ] && names="$NAMES steady"
 		for n in $names; do
 			echo "enable0 $(chtest write "$CFS/$n/enable" 0)"
-			echo "cma_area $(chtest write "$CFS/$n/cma_area" pernuma0)"
+			echo "cma_area $(chtest write "$CFS/$n/cma_area" "$NODE_AREA0")"
 			echo "chunk_order $(chtest write "$CFS/$n/chunk_order" $((4 + i % 2)))"
 			echo "cma_area $(chtest write "$CFS/$n/cma_area" reserved)"
 			echo "enable1 $(chtest write "$CFS/$n/enable" 1)"
@@ -217,8 +217,8 @@ while [ "$(free_all)" != "$sfree0" ] && [ $_n -lt 100 ]; do
 done
 set -- $sfree0
 expect "reserved has every page back" "$1" area_free reserved
-expect "pernuma0 has every page back" "$2" area_free pernuma0
-expect "pernuma1 has every page back" "$3" area_free pernuma1
+expect "pernuma0 has every page back" "$2" area_free "$NODE_AREA0"
+expect "pernuma1 has every page back" "$3" area_free "$NODE_AREA1"
 expect "the kernel did not warn during the stress" "" kernel_reports
 check "a heap can still be made and used" sh -c \
 	"mkdir $CFS/after && echo reserved >$CFS/after/cma_area && echo 1 >$CFS/after/enable && \

@@ -5,19 +5,22 @@
 # here does the kernel answer. Heaps: hcvid (reserved, 64 KiB chunks, quota,
 # numa_policy local) and hccam (pernuma1, 2 MiB chunks). The guest's areas:
 # pernuma0 (node 0) and pernuma1 (node 1), 64 MiB each, reserved (node 1),
-# 384 MiB; CPU 0 is on node 0, CPU 1 on node 1.
+# 384 MiB; CPU 0 is on node 0, CPU 1 on node 1. The arm64 guest also has a
+# devicetree region, "video" (t_57_dtregion), which no heap here uses and
+# which heapctl lists after reserved.
 G=/sys/kernel/chunk_heap
 V=$CFS/hcvid
 C=$CFS/hccam
 J=/tmp/hc.json
 
 # hc_run CMD...: what CMD prints on standard output, then each line it
-# prints on standard error marked "E: ", then "rc=" and its exit status.
+# prints on standard error marked "E: ", then "rc=" and its exit status;
+# the per-node areas named as on 6.x (node_names), as the checks name them.
 hc_run() {
 	"$@" >/tmp/hc.out 2>/tmp/hc.err
 	_hc_rc=$?
-	hc_nolat </tmp/hc.out
-	sed 's/^/E: /' /tmp/hc.err
+	hc_nolat </tmp/hc.out | node_names
+	node_names /tmp/hc.err | sed 's/^/E: /'
 	echo "rc=$_hc_rc"
 }
 
@@ -62,6 +65,11 @@ hc_areas() {
 		pernuma0 0 "64 MiB" "$(hc_size $(($2 * PAGE_SIZE)))" \
 		pernuma1 1 "64 MiB" "$(hc_size $(($3 * PAGE_SIZE)))" \
 		reserved 1 "384 MiB" "$(hc_size $(($1 * PAGE_SIZE)))"
+	for _a in $(dt_regions); do
+		printf '%-8s  %-4s  %-7s  %s\n' "$_a" "$(cat "$G/areas/$_a/node")" \
+			"$(hc_size "$(cat "$G/areas/$_a/size")")" \
+			"$(hc_size $(($(area_free "$_a") * PAGE_SIZE)))"
+	done
 }
 
 hc_areas_json() {
@@ -85,16 +93,51 @@ hc_areas_json() {
       "node": 1,
       "size": 402653184,
       "free": $(($1 * PAGE_SIZE))
-    }
+    }$(hc_dt_json)
   ]
 }
 EOF
 }
 
-# hc_attrs DIR: a heap's configuration attributes, one line.
+# hc_dt_json: the devicetree regions' entries of "heapctl areas -j", each
+# after a comma.
+hc_dt_json() {
+	for _a in $(dt_regions); do
+		printf ',\n    {\n      "name": "%s",\n      "node": %s,\n      "size": %s,\n      "free": %s\n    }' \
+			"$_a" "$(cat "$G/areas/$_a/node")" "$(cat "$G/areas/$_a/size")" \
+			$(($(area_free "$_a") * PAGE_SIZE))
+	done
+}
+
+# hc_dt_bytes, hc_dt_bytes_json: the devicetree regions' lines of "heapctl
+# show" and entries of "show -j" in area_bytes, where no heap here has a
+# byte; each after a newline, or after a comma and a newline.
+hc_dt_bytes() {
+	for _a in $(dt_regions); do
+		printf '\n  %-16s 0 B' "$_a"
+	done
+}
+
+hc_dt_bytes_json() {
+	for _a in $(dt_regions); do
+		printf ',\n    {\n      "area": "%s",\n      "bytes": 0\n    }' "$_a"
+	done
+}
+
+# cmdline_cma: the kernel's CMA areas less the devicetree regions.
+cmdline_cma() {
+	ls /sys/kernel/mm/cma | no_dt_regions
+}
+
+# hc_attrs DIR: a heap's configuration attributes, one line (node_names).
 hc_attrs() {
 	echo $(cat "$1/cma_area" "$1/chunk_order" "$1/chunk_size" "$1/max_bytes") \
-		"$(cat "$1/numa_policy")" $(cat "$1/enable") "$(cat "$1/device")"
+		"$(cat "$1/numa_policy")" $(cat "$1/enable") "$(cat "$1/device")" | node_names
+}
+
+# hc_names CMD...: what CMD prints, the per-node areas named as on 6.x.
+hc_names() {
+	"$@" | node_names
 }
 
 # --- the starting point ---------------------------------------------------
@@ -103,10 +146,10 @@ expect "the global numa_policy is off" "[off] local bind interleave" cat "$G/num
 expect "the guest has the three CMA areas heapctl is checked against" \
 	"pernuma0 0 67108864
 pernuma1 1 67108864
-reserved 1 402653184" sys_areas
+reserved 1 402653184" hc_names cmdline_areas
 expect "... which are the kernel's areas too" "pernuma0
 pernuma1
-reserved" ls /sys/kernel/mm/cma
+reserved" hc_names cmdline_cma
 free0=$(free_all)
 set -- $free0
 r0=$1 p00=$2 p10=$3
@@ -134,7 +177,7 @@ expect "... which allocates" OK chtest alloc hcvid 65536
 expect "... in one cma_alloc call" 1 cat "$V/cma_calls"
 expect "heapctl create with short options makes a disabled heap" \
 	"created hccam: 2 MiB chunks (order 9) from pernuma1, disabled
-rc=0" hc_run heapctl create hccam -a pernuma1 -o 9
+rc=0" hc_run heapctl create hccam -a "$NODE_AREA1" -o 9
 expect "... whose attributes read as asked, with the defaults" \
 	"pernuma1 9 2097152 0 [default] off local bind interleave 0 " hc_attrs "$C"
 check "... and no /dev/dma_heap/hccam" test ! -e /dev/dma_heap/hccam
@@ -198,7 +241,7 @@ held_bytes:   0 B
 area_bytes:
   pernuma0         0 B
   pernuma1         0 B
-  reserved         0 B
+  reserved         0 B$(hc_dt_bytes)
 node_bytes:
   node 0           0 B
   node 1           0 B
@@ -238,7 +281,7 @@ expect "heapctl show -j: the disabled heap, device null" '{
     {
       "area": "reserved",
       "bytes": 0
-    }
+    }'"$(hc_dt_bytes_json)"'
   ],
   "node_bytes": [
     {
@@ -274,7 +317,7 @@ held_bytes:   0 B
 area_bytes:
   pernuma0         0 B
   pernuma1         1 MiB
-  reserved         0 B
+  reserved         0 B$(hc_dt_bytes)
 node_bytes:
   node 0           0 B
   node 1           1 MiB
@@ -378,7 +421,8 @@ expect "heapctl numa -j" '{
     "bind",
     "interleave"
   ],
-  "numa_active": true
+  "numa_active": true,
+  "numa_supported": true
 }
 rc=0' hc_run heapctl numa -j
 expect "heapctl numa local sets it and shows the result" "numa_policy: local
@@ -407,7 +451,8 @@ expect "heapctl numa -j interleave sets it and prints JSON" '{
     "bind",
     "interleave"
   ],
-  "numa_active": true
+  "numa_active": true,
+  "numa_supported": true
 }
 rc=0' hc_run heapctl numa -j interleave
 expect "heapctl numa local again, for save below" "numa_policy: local
@@ -466,10 +511,10 @@ saved='{
 }'
 rm -f "$J"
 expect "heapctl save FILE prints nothing" "rc=0" hc_run heapctl save "$J"
-expect "... and FILE holds the configuration" "$saved" cat "$J"
+expect "... and FILE holds the configuration" "$saved" node_names "$J"
 rm -rf /etc/chunk_heap
 expect "heapctl save without FILE writes the default file" "rc=0" hc_run heapctl save
-expect "... /etc/chunk_heap/heaps.json, the same" "$saved" cat /etc/chunk_heap/heaps.json
+expect "... /etc/chunk_heap/heaps.json, the same" "$saved" node_names /etc/chunk_heap/heaps.json
 expect "... of mode 0600" "600" stat -c %a /etc/chunk_heap/heaps.json
 expect "heapctl save - too" "$saved
 rc=0" hc_run heapctl save -
@@ -563,7 +608,7 @@ sed 's/"chunk_order": 9,/"chunk_order": 9, "colour": "red",/' "$J" >/tmp/hcbad.j
 expect "heapctl restore of a file with an unknown key is refused" \
 	"E: heapctl: /tmp/hcbad.json: heaps[0] (hccam): colour: unknown key
 rc=1" hc_run heapctl restore /tmp/hcbad.json
-expect "... and changes nothing" "$saved" heapctl save -
+expect "... and changes nothing" "$saved" hc_names heapctl save -
 # A quota of 32 MiB for the allocations below, on the enabled heap.
 sed '/"name": "hcvid"/,/}/s/"max_bytes": 16777216,/"max_bytes": 33554432,/' "$J" \
 	>/tmp/hc32.json
@@ -582,7 +627,7 @@ expect "heapctl numa off: the global policy is back" "off" \
 # the area is written first.
 expect "a heap on pernuma0 with 64 KiB chunks is created, enabled" \
 	"created hcmove: 64 KiB chunks (order 4) from pernuma0, enabled
-rc=0" hc_run heapctl create hcmove -a pernuma0 -c 64K -e
+rc=0" hc_run heapctl create hcmove -a "$NODE_AREA0" -c 64K -e
 cat >/tmp/hcmove.json <<EOF
 { "heaps": [ { "name": "hcmove", "cma_area": "reserved", "chunk_order": 15 } ] }
 EOF
@@ -610,7 +655,7 @@ expect "heapctl destroy hcmove" "destroyed hcmove
 rc=0" hc_run heapctl destroy hcmove
 # A new heap the kernel refuses: the heaps before it stay, it does not.
 cat >/tmp/hcnew.json <<EOF
-{ "heaps": [ { "name": "hcok", "cma_area": "pernuma0", "chunk_order": 4 },
+{ "heaps": [ { "name": "hcok", "cma_area": "$NODE_AREA0", "chunk_order": 4 },
 	     { "name": "hcnew", "cma_area": "nosuch", "chunk_order": 4 } ] }
 EOF
 expect "heapctl restore of a new heap on an unknown area stops there" \
@@ -657,7 +702,7 @@ rc=0" hc_run heapctl destroy hcraw
 
 # --- alloc, for real --------------------------------------------------------
 calls=$(cat "$V/cma_calls")
-succ=$(cma_stat pernuma0 alloc_pages_success)
+succ=$(cma_stat "$NODE_AREA0" alloc_pages_success)
 expect "heapctl alloc 24M --verify on CPU 0" \
 	"allocated 1 x 24 MiB from hcvid: T ms each (best T ms)
 layout: 384 chunks of 64 KiB per buffer, 1 cma_alloc calls in all
@@ -666,7 +711,7 @@ rc=0" hc_timed taskset -c 0 heapctl alloc hcvid 24M --verify
 expect "... peak is 24 MiB" 25165824 cat "$V/peak"
 expect "... in one cma_alloc call" $((calls + 1)) cat "$V/cma_calls"
 expect "... of 6144 pages from pernuma0, CPU 0's area" $((succ + 6144)) \
-	cma_stat pernuma0 alloc_pages_success
+	cma_stat "$NODE_AREA0" alloc_pages_success
 expect "... every area has its pages back" "$free0" free_all
 calls=$(cat "$V/cma_calls")
 expect "heapctl alloc 8M --count 3, one buffer after another" \
@@ -736,7 +781,7 @@ check "... and leaves no directory" test ! -e "$CFS/hcbad"
 expect "heapctl create with 128 MiB chunks on the 64 MiB pernuma0 fails with ERANGE" \
 	"E: heapctl: $CFS/hcbad/cma_area: Numerical result out of range: the area cannot hold one chunk of this order
 E: heapctl: removed the half-made heap hcbad
-rc=1" hc_run heapctl create hcbad --area pernuma0 --chunk-size 128M
+rc=1" hc_run heapctl create hcbad --area "$NODE_AREA0" --chunk-size 128M
 check "... and leaves no directory" test ! -e "$CFS/hcbad"
 expect "heapctl create --enable of a heap named system fails with EEXIST" \
 	"E: heapctl: $CFS/system/enable: File exists: another dma-heap already has this name
@@ -769,7 +814,7 @@ expect "... and /dev/dma_heap/reserved is still the kernel's" "$rdev" \
 before=$(heapctl save -)
 expect "heapctl create of an existing name fails with EEXIST" \
 	"E: heapctl: $V: File exists: a heap of that name exists
-rc=1" hc_run heapctl create hcvid --area pernuma0 --order 2
+rc=1" hc_run heapctl create hcvid --area "$NODE_AREA0" --order 2
 expect "... and leaves the existing heap alone" "$before" heapctl save -
 expect "heapctl create --max bogus is a usage error" \
 	"E: heapctl: --max takes a size such as 24M or 1G (0: no limit)
@@ -816,8 +861,8 @@ rc=0" hc_run heapctl set hcvid --numa-policy local --pool 0
 # --- cleanup ----------------------------------------------------------------
 expect "heapctl destroy of the enabled, idle hcvid" "destroyed hcvid
 rc=0" hc_run heapctl destroy hcvid
-heapctl create hcclr1 --area pernuma0 --order 0 --enable >/dev/null
-heapctl create hcclr2 --area pernuma1 --order 4 >/dev/null
+heapctl create hcclr1 --area "$NODE_AREA0" --order 0 --enable >/dev/null
+heapctl create hcclr2 --area "$NODE_AREA1" --order 4 >/dev/null
 hold clr hcclr1 65536 >/dev/null
 expect "heapctl clear removes every heap, held or not" "destroyed hcclr1
 destroyed hcclr2

@@ -21,15 +21,15 @@ op_args() {
 	mmap | vmap) echo "$1 fi4 $((4 << 20))" ;;
 	import) echo "import fi4 $((1 << 20))" ;;
 	mkdir) echo "mkdir $CFS/fi-new" ;;
-	enable) echo "enable $CFS/fi-$2- pernuma1 2" ;;
+	enable) echo "enable $CFS/fi-$2- $NODE_AREA1 2" ;;
 	esac
 }
 
 if has_faults; then
 	faults_on
 	mkheap fi4 reserved 4
-	mkheap fi0 pernuma0 0
-	mkheap fii pernuma0 0
+	mkheap fi0 "$NODE_AREA0" 0
+	mkheap fii "$NODE_AREA0" 0
 	echo interleave >"$CFS/fii/numa_policy"
 	fi0=$(free_all)
 	# A pool, which an allocation takes its chunks from first.
