@@ -47,7 +47,7 @@ static int chunk_area_add(struct cma *cma, void *data)
 {
 	struct chunk_area *area;
 
-	/* By name first: from 6.14 cma_get_base() warns on hugetlb's areas. */
+	/* By name first: 7.3's cma_get_base() warns on hugetlb's areas. */
 	if (!chunk_area_usable(cma_get_name(cma))) {
 		pr_info("area %s: not used: CMA tracks it in units above one page\n",
 			cma_get_name(cma));
