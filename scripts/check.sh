@@ -8,11 +8,14 @@
 #    and the KUnit suites again on the sanitizer kernel;
 #  - x86_64, 6.1, and 7.3 with the patches it still needs: the
 #    end-to-end tests, and the KUnit suites through kunit.py;
+#  - x86_64, Debian's stock 7.3: a Debian 13 guest that installs the
+#    packages, has DKMS build the module, and runs the dmabuf-heaps
+#    selftest on a chunk heap;
 #  - arm64, 6.12, 4 KiB pages: the end-to-end tests, and the KUnit
 #    suites through kunit.py;
 #  - arm64, 6.12, 16 KiB pages: the KUnit suites through kunit.py.
-# The end-to-end tests of 6.1, arm64 and 7.3 run in a second lane, beside
-# the rest (see below). It ends with one line per configuration, then
+# The end-to-end tests of 6.1 and arm64 and the stock guest run in a
+# second lane, beside the rest (see below). It ends with one line per configuration, then
 # "N passed, N failed". Logs go to build/logs/.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -148,21 +151,24 @@ run_kunit_vm() {
 	count_tap "$logs/$name.tap" "$name-log"
 }
 
-# A second lane runs the end-to-end tests of 6.1, arm64 and 7.3 in their
-# VMs while the first runs the x86_64 6.12 jobs: two QEMUs share the two
+# A second lane runs the end-to-end tests of 6.1 and arm64, then the stock
+# guest, in their VMs while the first runs the x86_64 6.12 jobs, every
+# kunit.py run and the end-to-end tests of 7.3: two QEMUs share the two
 # cores, but never two kernel builds (only kunit.py builds, and only in
 # the first lane). The sanitizer VMs run alone, once the lane is done:
 # under TCG on a shared core its hung-task detector sees time stretch too
 # far. The lane's results are counted under their configuration.
-rm -f "$logs"/*.secs
+rm -f "$logs"/*.secs "$logs/deb.done"
 {
 	e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
 		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
 		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko"
 	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
-	e2e e2e-7.3 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-7.3-4k/$KIMAGE" \
-		VM_MODULE="$TOP/build/module-7.3/chunk_heap.ko" \
-		VM_KMOD="$TOP/build/kmod-7.3/chimport.ko"
+	# The stock guest installs the packages that the first lane makes.
+	while [ ! -e "$logs/deb.done" ]; do sleep 2; done
+	t0=$SECONDS
+	"$TOP/scripts/stock.sh" run "$logs/stock.log" >"$logs/stock-build.log" 2>&1
+	echo "$((SECONDS - t0))" >"$logs/stock.secs"
 } &
 lane=$!
 
@@ -188,6 +194,7 @@ if "$TOP/scripts/deb.sh" >"$logs/deb.log" 2>&1; then
 else
 	part_failed packages "make deb failed" "$logs/deb.log"
 fi
+touch "$logs/deb.done"
 say "Debian 12 guest with systemd"
 t0=$SECONDS
 "$TOP/scripts/guest.sh" run "$logs/guest.log" >"$logs/guest-build.log" 2>&1
@@ -210,6 +217,10 @@ kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
 kunit kunit-7.3 CHUNK_HEAP_KVER=7.3
 kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
 kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
+say "end-to-end tests on 7.3"
+e2e e2e-7.3 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-7.3-4k/$KIMAGE" \
+	VM_MODULE="$TOP/build/module-7.3/chunk_heap.ko" \
+	VM_KMOD="$TOP/build/kmod-7.3/chimport.ko"
 
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run; alone, once the lane
@@ -247,6 +258,12 @@ count_kunit_py kunit-7.3
 
 # arm64, cross-built: the end-to-end tests of the lane, and the KUnit
 # suites with 4 KiB and with 16 KiB pages.
+# Debian's own 7.3, unpatched, in a trixie guest that installs the
+# packages as a user would (scripts/stock.sh, tests/stock/).
+config "x86_64 7.3 stock"
+echo "stock guest took $(cat "$logs/stock.secs" 2>/dev/null) s"
+count_vm stock "$logs/stock.log" 'chunk_heap: stock guest finished'
+
 config "arm64 6.12 4k"
 count_e2e e2e-arm64
 count_kunit_py kunit-arm64

@@ -41,7 +41,7 @@ build() {
 	rsync -a -m --exclude=/build --exclude=/tools --exclude=/.git \
 		--include='*/' --include=Kbuild --include='*.[ch]' --exclude='*' \
 		"$TOP/" "$d/src/"
-	make -C "$d/kdir" M="$d/src" CONFIG_DMABUF_HEAPS_CHUNK=m modules \
+	make -C "$d/kdir" M="$d/src" CC="$KCC" CONFIG_DMABUF_HEAPS_CHUNK=m modules \
 		>"$out/$name.log" 2>&1 && test -f "$d/src/chunk_heap.ko"
 }
 
