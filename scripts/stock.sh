@@ -127,14 +127,9 @@ run() {
 	qemu-img create -q -f qcow2 -b "$img" -F raw "$work/root.qcow2"
 	# Two boots: the guest reboots itself once, then powers off. No
 	# network device: apt and DKMS work offline. One TCG thread: with one
-	# per CPU, Debian's kernel once oopsed on an int3 of its boot-time
-	# code patching, in sched_clock_cpu(). Under TCG with two vCPUs
-	# the stock kernel now and then takes an "Oops: int3" in early boot
-	# (a static key patched while the other vCPU runs the old code; about
-	# one boot in 15 here), and would sit in its panic until the timeout:
-	# panic=-1 oops=panic make it reboot at once instead. A panic before
-	# the test starts costs a boot; one during the test shows in its TAP
-	# (tests/stock/stock-test.sh counts its boots).
+	# per vCPU, Debian's kernel took an "Oops: int3" in early boot once in
+	# about 25 boots (a static key patched while the other vCPU ran the
+	# old code). Should a panic come anyway, panic=-1 reboots at once.
 	local rc=0 limit=${STOCK_TIMEOUT:-600}
 	timeout "$limit" qemu-system-x86_64 -nographic -no-user-config -nodefaults \
 		-serial stdio -machine q35 -accel tcg,thread=single -cpu max -smp 2 -m 2G \
