@@ -9,6 +9,8 @@
 #   make demo            boot the test kernel in QEMU and show a heap at work
 #   make check           every test: heapctl, KUnit (kunit.py), QEMU end to
 #                        end, and again on the sanitizer kernel
+#   make stock           Debian 13 on Debian's stock 7.3, installing the
+#                        packages (DKMS builds the module in the guest)
 #   make bench           the benchmark table, measured in one boot
 #   make bench-arm64     the same on the arm64 guest
 #   make kunit           the KUnit suites only
@@ -145,6 +147,13 @@ check: kernel-7.3
 	$(MAKE) all probes module-san module-6.1 module-7.3 arm64
 	scripts/check.sh
 
+# The stock guest alone: Debian 13 on Debian's own 7.3 kernel, where apt
+# installs build/deb/ and DKMS builds the module (scripts/stock.sh).
+stock: heapctl deb
+	@mkdir -p $(BUILD)/logs
+	scripts/stock.sh run $(BUILD)/logs/stock.log
+	@tr -d '\r' <$(BUILD)/logs/stock.log | grep -aE '^not ok|^1\.\.|stock guest'
+
 bench: kernel
 	$(MAKE) all probes
 	scripts/bench.sh
@@ -160,5 +169,6 @@ kunit: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all module module-san module-6.1 module-7.3 arm64 kernel-6.1 kernel-arm64 kernel-7.3 heapctl probes install modules_install deb deps kernel kernel-san demo check \
+.PHONY: all module module-san module-6.1 module-7.3 arm64 kernel-6.1 kernel-arm64 \
+	kernel-7.3 heapctl probes install modules_install deb deps kernel kernel-san demo check stock \
 	bench bench-arm64 kunit clean
