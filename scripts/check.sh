@@ -89,14 +89,27 @@ count_vm() {
 		part_failed "$1" "planned ${plan:-no} tests, ran $ran" "$2"
 }
 
-# e2e NAME [VAR=VALUE...]: the end-to-end job in a VM; the log is NAME's,
-# and NAME.secs says how long it took.
+# e2e NAME [VAR=VALUE...] [-- TEST...]: the end-to-end job in a VM, all
+# of it or TEST...; the log is NAME's, and NAME.secs says how long it took.
 e2e() {
 	local name=$1 t0=$SECONDS
+	local -a vars=()
 	shift
-	env "$@" VM_LOG="$logs/$name.log" "$TOP/scripts/vm.sh" e2e >/dev/null 2>&1
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		vars+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	env "${vars[@]}" VM_LOG="$logs/$name.log" "$TOP/scripts/vm.sh" e2e "$@" >/dev/null 2>&1
 	echo "$((SECONDS - t0))" >"$logs/$name.secs"
 }
+
+# What the secondary configurations (6.1, arm64) run of the end-to-end
+# suite, for the CI budget: all but the stress job, heapctl's tests, the
+# shared-area tests and the fuzzer, which the x86_64 6.12 and 7.3 runs
+# and the sanitizer run cover.
+secondary_tests=$(cd "$TOP/tests/e2e" && ls t_*.sh | grep -v -e t_00_load \
+	-e t_35_stress -e t_60_heapctl -e t_70_shared -e t_85_fuzz)
 
 # count_e2e NAME: count what e2e NAME did.
 count_e2e() {
@@ -162,8 +175,8 @@ rm -f "$logs"/*.secs "$logs/deb.done"
 {
 	e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
 		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
-		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko"
-	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500
+		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" -- $secondary_tests
+	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500 -- $secondary_tests
 	# The stock guest installs the packages that the first lane makes.
 	while [ ! -e "$logs/deb.done" ]; do sleep 2; done
 	t0=$SECONDS
@@ -218,9 +231,13 @@ kunit kunit-7.3 CHUNK_HEAP_KVER=7.3
 kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
 kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
 say "end-to-end tests on 7.3"
+# All but t_70_shared: on 7.3, chload cannot always put a movable page in
+# every 16 MiB of reserved (23 of 24 in one run of two), which t_70 needs
+# to show the mainline heap blocked; see Documentation/testing.rst.
 e2e e2e-7.3 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-7.3-4k/$KIMAGE" \
 	VM_MODULE="$TOP/build/module-7.3/chunk_heap.ko" \
-	VM_KMOD="$TOP/build/kmod-7.3/chimport.ko"
+	VM_KMOD="$TOP/build/kmod-7.3/chimport.ko" -- \
+	$(cd "$TOP/tests/e2e" && ls t_*.sh | grep -v -e t_00_load -e t_70_shared)
 
 # The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
 # where any report in the kernel log fails the run; alone, once the lane
