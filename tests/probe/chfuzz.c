@@ -70,7 +70,9 @@
 #define VAL_MAX		4095	/* a write is at most a page, less one */
 
 /* The per-node areas of cma_pernuma= are numa<N> from 7.x: see main(). */
-static const char *areas[] = { "reserved", "pernuma0", "pernuma1" };
+static const char *const areas_6x[] = { "reserved", "pernuma0", "pernuma1" };
+static const char *const areas_7x[] = { "reserved", "numa0", "numa1" };
+static const char *const *areas = areas_6x;
 static const char *const policies[] = { "default", "off", "local", "bind",
 					"interleave" };
 static const char *const orders[] = { "0", "2", "4", "9", "10", "13", "19" };
@@ -901,10 +903,8 @@ int main(int argc, char **argv)
 	nops = strtoull(argv[2], NULL, 0);
 	end = time(NULL) + strtoul(argv[3], NULL, 0);
 	page = sysconf(_SC_PAGESIZE);
-	if (access("/sys/kernel/mm/cma/pernuma0", F_OK)) {
-		areas[1] = "numa0";
-		areas[2] = "numa1";
-	}
+	if (access("/sys/kernel/mm/cma/pernuma0", F_OK))
+		areas = areas_7x;
 	if (dev && *dev)
 		blk_fd = open(dev, O_RDWR | O_DIRECT | O_CLOEXEC);
 	printf("seed %u\n", seed);
