@@ -2,10 +2,12 @@
 #
 # chunk_heap: build the module out of tree, and run the demo and the tests.
 #
-#   make                 chunk_heap.ko against KDIR (default: the test kernel
-#                        that "make kernel" builds), and heapctl
+#   make                 chunk_heap.ko against KDIR, and heapctl; KDIR is
+#                        the test kernel once "make kernel" built it, else
+#                        the running kernel's headers
 #   make KDIR=/lib/modules/$(uname -r)/build
-#                        against your own kernel (it needs patches/6.12/)
+#                        against your own kernel (stock 7.1 or later, or
+#                        one with patches/<version>/)
 #   make demo            boot the test kernel in QEMU and show a heap at work
 #   make check           every test: heapctl, KUnit (kunit.py), QEMU end to
 #                        end, and again on the sanitizer kernel
@@ -19,7 +21,11 @@
 
 CHUNK_HEAP_CACHE ?= $(HOME)/.cache/chunk_heap
 export CHUNK_HEAP_CACHE
-KDIR ?= $(CHUNK_HEAP_CACHE)/build/vm
+# The test kernel if it is built, else the running kernel's headers.
+RUNNING_KDIR ?= /lib/modules/$(shell uname -r)/build
+ifeq ($(origin KDIR),undefined)
+KDIR := $(if $(wildcard $(CHUNK_HEAP_CACHE)/build/vm/Module.symvers),$(CHUNK_HEAP_CACHE)/build/vm,$(RUNNING_KDIR))
+endif
 KDIR_SAN := $(CHUNK_HEAP_CACHE)/build/san
 # The other configurations of the test matrix (scripts/common.sh).
 KDIR_61 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-6.1-4k
@@ -44,6 +50,7 @@ endef
 module: $(BUILD)/module/chunk_heap.ko
 
 $(BUILD)/module/chunk_heap.ko: $(MODSRC)
+	$(if $(wildcard $(KDIR)/Makefile),,$(error no kernel tree at $(KDIR): install linux-headers-$(shell uname -r), pass KDIR=<kernel build dir>, or run 'make kernel' for the test kernel))
 	$(call build_module,$(BUILD)/module,$(KDIR))
 
 # For the sanitizer kernel: the module, and the module with the KUnit

@@ -9,7 +9,9 @@
 #  - stock 7.1 and later (7.3): no cma_for_each_area(), cma_get_base() or
 #    cma_get_size(); the module must find the areas through
 #    dma_contiguous_get_area_by_idx() and use nothing else;
-#  - stock 6.12, none of the exports: the build must stop with one line.
+#  - stock 6.12, none of the exports: the build must stop with one line;
+#  - plain "make" in a clone without the test kernel: the running
+#    kernel's headers, or one line that says what to do.
 # The trees are symbolic links to the real ones but for Module.symvers.
 set -uo pipefail
 . "$(dirname "$0")/../scripts/common.sh"
@@ -77,6 +79,19 @@ build old "$x86_612" \
 [ $? -ne 0 ] && grep -q 'chunk_heap: kernel .* does not export dma_heap_add' "$out/old.log" &&
 	! grep -q 'undefined!' "$out/old.log"
 ok $? "stock 6.12: the build stops with one line naming what is missing"
+
+# Plain "make" in a clone with no test kernel built: the running kernel's
+# headers (here the 7.3 tree stands for them), or one line saying what to do.
+rm -rf "$out/plain" "$out/plain-none"
+make -s -C "$TOP" CHUNK_HEAP_CACHE="$out/empty" RUNNING_KDIR="$x86_73" \
+	BUILD="$out/plain" module >"$out/plain.log" 2>&1 &&
+	modinfo -F vermagic "$out/plain/module/chunk_heap.ko" | grep -q '^7\.3'
+ok $? "plain make without a test kernel builds against the running kernel's headers"
+make -s -C "$TOP" CHUNK_HEAP_CACHE="$out/empty" RUNNING_KDIR="$out/none" \
+	BUILD="$out/plain-none" module >/dev/null 2>"$out/plain-none.log"
+[ $? -eq 2 ] && [ "$(wc -l <"$out/plain-none.log")" = 1 ] &&
+	grep -q "no kernel tree at $out/none: install linux-headers" "$out/plain-none.log"
+ok $? "... and without headers it stops with one line that says what to do"
 
 echo "1..$n"
 exit $failed
