@@ -10,8 +10,9 @@ out=$TOP/build/deb
 stage=$out/stage
 version=$(sed -nE 's/^#define HEAPCTL_VERSION\t+"(.*)"/\1/p' "$TOP/tools/heapctl/heapctl.h")
 dkms_version=$(sed -nE 's/^PACKAGE_VERSION="(.*)"/\1/p' "$TOP/dkms.conf")
-[ -n "$version" ] && [ "$version" = "$dkms_version" ] ||
-	die "heapctl.h says version '$version', dkms.conf '$dkms_version'"
+module_version=$(sed -nE 's/^MODULE_VERSION\("(.*)"\);/\1/p' "$TOP/src/main.c")
+[ -n "$version" ] && [ "$version" = "$dkms_version" ] && [ "$version" = "$module_version" ] ||
+	die "heapctl.h says version '$version', dkms.conf '$dkms_version', src/main.c '$module_version'"
 arch=$(dpkg --print-architecture)
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 

@@ -51,5 +51,7 @@ module_init(chunk_heap_init);
 module_exit(chunk_heap_exit);
 MODULE_DESCRIPTION("DMA-BUF heaps of fixed-order chunks from CMA areas");
 MODULE_LICENSE("GPL");
+/* The release; scripts/deb.sh checks it against heapctl's and DKMS's. */
+MODULE_VERSION("0.5");
 CHUNK_IMPORT_NS(DMA_BUF);
 CHUNK_IMPORT_NS(DMA_BUF_HEAP);

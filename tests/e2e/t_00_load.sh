@@ -30,6 +30,8 @@ if has_faults; then
 fi
 check "chunk_heap.ko loads" insmod /lib/modules/chunk_heap.ko
 check "configfs root exists" test -d "$CFS"
+expect "the module's version is heapctl's" "heapctl $(cat /sys/module/chunk_heap/version)" \
+	heapctl --version
 check "chimport.ko, the test importer that vmaps, loads" insmod /lib/modules/chimport.ko
 # Every test kernel carries patches/<version>: all optional features.
 expect "features lists everything a patched kernel allows" \
