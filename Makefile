@@ -7,10 +7,13 @@
 #                        the running kernel's headers
 #   make KDIR=/lib/modules/$(uname -r)/build
 #                        against your own kernel (stock 7.1 or later, or
-#                        one with patches/<version>/)
+#                        6.1, 6.12 or 7.3 with patches/<version>/; x86_64
+#                        or arm64)
 #   make demo            boot the test kernel in QEMU and show a heap at work
-#   make check           every test: heapctl, KUnit (kunit.py), QEMU end to
-#                        end, and again on the sanitizer kernel
+#   make check           every kernel first (make kunit-kernels), then every
+#                        test: heapctl, KUnit (kunit.py), QEMU end to end
+#                        on x86_64 6.12, 6.1, 7.3 and arm64, the stock 7.3
+#                        guest, and again on the sanitizer kernel
 #   make stock           Debian 13 on Debian's stock 7.3, installing the
 #                        packages (DKMS builds the module in the guest)
 #   make bench           the benchmark table, measured in one boot
@@ -150,8 +153,17 @@ demo: kernel
 	$(MAKE) all probes
 	scripts/vm.sh demo
 
-check: kernel-7.3
-	$(MAKE) all probes module-san module-6.1 module-7.3 arm64
+# kunit.py's kernels of every configuration, after the VM kernels: make
+# check's tests then run two at a time without building any kernel.
+kunit-kernels: kernel-7.3
+	scripts/kunit.sh build
+	CHUNK_HEAP_KVER=6.1 scripts/kunit.sh build
+	CHUNK_HEAP_KVER=7.3 scripts/kunit.sh build
+	CHUNK_HEAP_ARCH=arm64 scripts/kunit.sh build
+	CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k scripts/kunit.sh build
+
+check: kunit-kernels
+	$(MAKE) -j$(shell nproc) all probes module-san module-6.1 module-7.3 arm64
 	scripts/check.sh
 
 # The stock guest alone: Debian 13 on Debian's own 7.3 kernel, where apt
@@ -178,4 +190,4 @@ clean:
 
 .PHONY: all module module-san module-6.1 module-7.3 arm64 kernel-6.1 kernel-arm64 \
 	kernel-7.3 heapctl probes install modules_install deb deps kernel kernel-san demo check stock \
-	bench bench-arm64 kunit clean
+	bench bench-arm64 kunit kunit-kernels clean

@@ -14,9 +14,9 @@
 #  - arm64, 6.12, 4 KiB pages: the end-to-end tests, and the KUnit
 #    suites through kunit.py;
 #  - arm64, 6.12, 16 KiB pages: the KUnit suites through kunit.py.
-# The end-to-end tests of 6.1 and arm64 and the stock guest run in a
-# second lane, beside the rest (see below). It ends with one line per configuration, then
-# "N passed, N failed". Logs go to build/logs/.
+# The sanitizer kernel's tests and the stock guest run in a second lane,
+# beside the rest (see below). It ends with one line per configuration,
+# then "N passed, N failed". Logs go to build/logs/.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -124,7 +124,7 @@ run_e2e() {
 }
 
 # kunit NAME [VAR=VALUE...]: the KUnit suites through kunit.py; the log
-# is NAME's. Only the first lane runs kunit.py, which builds kernels.
+# is NAME's. make check has built kunit.py's kernels already.
 kunit() {
 	local name=$1 t0=$SECONDS
 	shift
@@ -144,15 +144,21 @@ run_kunit() {
 	count_kunit_py "$1"
 }
 
-# run_kunit_vm NAME [VAR=VALUE...]: the KUnit suites in the module, loaded
-# in a VM (tests/e2e/kunit.sh), whose KTAP kunit.py parses; then the
-# verdict on the kernel log.
-run_kunit_vm() {
+# kunit_vm NAME [VAR=VALUE...]: the KUnit suites in the module, loaded
+# in a VM (tests/e2e/kunit.sh), whose KTAP kunit.py parses.
+kunit_vm() {
 	local name=$1 log=$logs/$1.log t0=$SECONDS
 	shift
 	env "$@" VM_CMDLINE="cma=64M cma_pernuma=16M" VM_LOG="$log" \
 		"$TOP/scripts/vm.sh" kunit >/dev/null 2>&1
-	echo "$name VM took $((SECONDS - t0)) s"
+	echo "$((SECONDS - t0))" >"$logs/$name.secs"
+}
+
+# count_kunit_vm NAME: count what kunit_vm NAME did, then the verdict on
+# the kernel log.
+count_kunit_vm() {
+	local name=$1 log=$logs/$1.log
+	echo "$name VM took $(cat "$logs/$name.secs" 2>/dev/null) s"
 	# The KTAP of the module's suites, after the kernel's own empty one.
 	sed -n '/^chunk_heap: job kunit starting/,$p' "$log" >"$logs/$name.ktap"
 	python3 "$KSRC/tools/testing/kunit/kunit.py" parse "$logs/$name.ktap" \
@@ -164,19 +170,21 @@ run_kunit_vm() {
 	count_tap "$logs/$name.tap" "$name-log"
 }
 
-# A second lane runs the end-to-end tests of 6.1 and arm64, then the stock
-# guest, in their VMs while the first runs the x86_64 6.12 jobs, every
-# kunit.py run and the end-to-end tests of 7.3: two QEMUs share the two
-# cores, but never two kernel builds (only kunit.py builds, and only in
-# the first lane). The sanitizer VMs run alone, once the lane is done:
-# under TCG on a shared core its hung-task detector sees time stretch too
-# far. The lane's results are counted under their configuration.
+# Every kernel is built before this script runs (make check), so the
+# tests run in two lanes, two QEMUs on the two cores. The second runs the
+# sanitizer kernel's end-to-end tests and KUnit suites, then the stock
+# guest; the first everything else. The lane's results are counted under
+# their configuration once it is done.
 rm -f "$logs"/*.secs "$logs/deb.done"
+san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
+san_module=$TOP/build/module-san/chunk_heap.ko
 {
-	e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
-		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
-		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" -- $secondary_tests
-	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500 -- $secondary_tests
+	"$TOP/scripts/fault-sites.py" --list "$san_module" >"$logs/fault-sites.txt"
+	e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" VM_MODULE="$san_module" \
+		VM_KMOD="$TOP/build/kmod-san/chimport.ko" VM_FAULT_SITES="$logs/fault-sites.txt"
+	kunit_vm kunit-san VM_KERNEL="$san_kernel" VM_TIMEOUT=1200 \
+		VM_MODULE="$TOP/build/module-san-kunit/chunk_heap.ko" \
+		VM_KMOD="$TOP/build/kmod-san/chimport.ko"
 	# The stock guest installs the packages that the first lane makes.
 	while [ ! -e "$logs/deb.done" ]; do sleep 2; done
 	t0=$SECONDS
@@ -223,14 +231,18 @@ say "kernel shapes"
 "$TOP/tests/shapes.sh" >"$logs/shapes.log" 2>&1
 count_tap "$logs/shapes.log" shapes
 
-# The KUnit suites of the other configurations, counted under theirs
-# below: here, so that kunit.py's builds never meet another build.
+# The KUnit suites and the end-to-end tests of the other configurations,
+# counted under theirs below.
 say "KUnit on 6.1, 7.3 and arm64 (kunit.py)"
 kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
 kunit kunit-7.3 CHUNK_HEAP_KVER=7.3
 kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
 kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
-say "end-to-end tests on 7.3"
+say "end-to-end tests on 6.1, arm64 and 7.3"
+e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
+	VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
+	VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" -- $secondary_tests
+e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500 -- $secondary_tests
 # All but t_70_shared: on 7.3, chload cannot always put a movable page in
 # every 16 MiB of reserved (23 of 24 in one run of two), which t_70 needs
 # to show the mainline heap blocked; see Documentation/testing.rst.
@@ -239,26 +251,15 @@ e2e e2e-7.3 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-7.3-4k/$KIMAGE" \
 	VM_KMOD="$TOP/build/kmod-7.3/chimport.ko" -- \
 	$(cd "$TOP/tests/e2e" && ls t_*.sh | grep -v -e t_00_load -e t_70_shared)
 
-# The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
-# where any report in the kernel log fails the run; alone, once the lane
-# is done.
-say "waiting for the end-to-end tests of 6.1 and arm64"
+# The sanitizer kernel (KASAN, lockdep, kmemleak, ...), where any report
+# in the kernel log fails the run, from the lane.
+say "waiting for the sanitizer kernel's tests and the stock guest"
 wait "$lane"
-san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
-
-say "end-to-end tests on the sanitizer kernel"
-san_module=$TOP/build/module-san/chunk_heap.ko
-"$TOP/scripts/fault-sites.py" --list "$san_module" >"$logs/fault-sites.txt"
-run_e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" VM_MODULE="$san_module" \
-	VM_KMOD="$TOP/build/kmod-san/chimport.ko" VM_FAULT_SITES="$logs/fault-sites.txt"
+count_e2e e2e-san
 # Every allocation site of the module failed in its fault injection tests.
 "$TOP/scripts/fault-sites.py" "$san_module" "$logs/e2e-san.log" >"$logs/fault-sites.tap"
 count_tap "$logs/fault-sites.tap" fault-sites
-
-say "KUnit on the sanitizer kernel"
-run_kunit_vm kunit-san VM_KERNEL="$san_kernel" VM_TIMEOUT=1200 \
-	VM_MODULE="$TOP/build/module-san-kunit/chunk_heap.ko" \
-	VM_KMOD="$TOP/build/kmod-san/chimport.ko"
+count_kunit_vm kunit-san
 
 # 6.1 LTS: the end-to-end tests of the lane, and the KUnit suites through
 # 6.1's kunit.py. (Loaded as a module, the suites would run before the

@@ -4,8 +4,8 @@
 # Prepare and build the kernels that chunk_heap is tested on.
 #
 #   kernel.sh prepare   unpack Debian's linux-source-$KVER, apply
-#                       patches/$KVER/ and hook the in-tree overlay
-#                       (drivers/dma-buf/heaps/chunk_heap -> this tree)
+#                       patches/$KVER/ and copy the module's sources into
+#                       the in-tree overlay, drivers/dma-buf/heaps/chunk_heap
 #   kernel.sh vm        the VM kernel; on x86_64 6.12 also the Debian
 #                       guest's (kernel/guest.config)
 #   kernel.sh san       the sanitizer kernel (kernel/sanitizer.config:
@@ -51,8 +51,14 @@ prepare() {
 			>>"$KSRC/drivers/dma-buf/heaps/Makefile"
 		echo "$stamp" >"$KSRC/.chunk_heap-stamp"
 	fi
-	# Point the overlay at this checkout (it may be a new clone).
-	ln -sfn "$TOP" "$KSRC/drivers/dma-buf/heaps/chunk_heap"
+	# The overlay is a copy of this checkout's module sources, updated by
+	# content: a new clone, whose files are all new, rebuilds nothing.
+	local overlay=$KSRC/drivers/dma-buf/heaps/chunk_heap
+	[ -L "$overlay" ] && rm "$overlay"
+	mkdir -p "$overlay"
+	rsync -rc -m --delete --exclude=/build --exclude=/tools --exclude=/tests \
+		--exclude=/.git --include='*/' --include=Kbuild --include=Kconfig \
+		--include='*.[ch]' --exclude='*' "$TOP/" "$overlay/"
 }
 
 # fragments JOB...: the fragment files of this configuration, and of each

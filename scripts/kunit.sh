@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the KUnit suites with kunit.py on the patched source, through the
-# in-tree overlay (drivers/dma-buf/heaps/chunk_heap -> this tree), for the
-# configuration CHUNK_HEAP_ARCH, CHUNK_HEAP_KVER and CHUNK_HEAP_PAGES
-# choose (scripts/common.sh): x86_64 by default, arm64 cross-built.
+# in-tree overlay (drivers/dma-buf/heaps/chunk_heap, a copy of the
+# module's sources that kernel.sh prepare updates), for the configuration
+# that CHUNK_HEAP_ARCH, CHUNK_HEAP_KVER and CHUNK_HEAP_PAGES choose
+# (scripts/common.sh): x86_64 by default, arm64 cross-built.
 # The guest has two NUMA nodes with one CPU each, a 64 MiB default CMA
 # area and a 16 MiB area per node (32 MiB with 16 KiB pages, whose
 # pageblocks are 32 MiB). Extra arguments go to kunit.py, e.g.
 #   scripts/kunit.sh --raw_output
+#   scripts/kunit.sh build     build the kernel only
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -22,16 +24,24 @@ extra=()
 [ "$KPAGES" = 4k ] || extra+=(--kunitconfig="$TOP/kernel/$KPAGES.config")
 [ "$CONF" = "$GUEST_CONF" ] && extra+=(--kunitconfig="$TOP/kernel/guest.config")
 
+# "build" only builds kunit.py's kernel, so that make check builds every
+# kernel before its tests run beside each other.
+cmd=run
+if [ "${1:-}" = build ]; then
+	cmd=build
+	shift
+fi
+build_args=("${args[@]}" --build_dir="$KBUILD_KUNIT" --jobs="$JOBS"
+	--kunitconfig="$TOP/kernel/chunk_heap.config"
+	--kunitconfig="$TOP/kernel/$KARCH.config"
+	--kunitconfig="$TOP/kernel/$KVER.config"
+	"${extra[@]}" --kunitconfig="$TOP/kunit")
+
 "$TOP/scripts/kernel.sh" prepare
 mkdir -p "$KBUILD_KUNIT"
 cd "$KSRC"
-exec python3 tools/testing/kunit/kunit.py run "${args[@]}" \
-	--build_dir="$KBUILD_KUNIT" --jobs="$JOBS" --timeout=300 \
-	--kunitconfig="$TOP/kernel/chunk_heap.config" \
-	--kunitconfig="$TOP/kernel/$KARCH.config" \
-	--kunitconfig="$TOP/kernel/$KVER.config" \
-	"${extra[@]}" \
-	--kunitconfig="$TOP/kunit" \
+[ "$cmd" = build ] && exec python3 tools/testing/kunit/kunit.py build "${build_args[@]}" "$@"
+exec python3 tools/testing/kunit/kunit.py run "${build_args[@]}" --timeout=300 \
 	--kernel_args "cma=64M" --kernel_args "cma_pernuma=$pernuma" \
 	--kernel_args "panic=-1" \
 	--qemu_args "-smp 2,sockets=2,cores=1,threads=1" \
