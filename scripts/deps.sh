@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev ccache
       qemu-system-x86 busybox-static cpio kmod xz-utils rsync python3
-      linux-source-6.12 libjson-c-dev libdrm-dev jq perl
+      linux-source-6.12 libjson-c-dev libdrm-dev jq perl python3-jsonschema
       dkms lintian bash-completion file mmdebstrap qemu-utils e2fsprogs
       linux-source-6.1 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       qemu-system-arm libjson-c-dev:arm64 device-tree-compiler)

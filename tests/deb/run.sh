@@ -46,9 +46,11 @@ done
 check "heapctl package's binary is dynamic and runs" \
 	sh -c "! file '$T/heapctl/usr/sbin/heapctl' | grep -q static &&
 	       '$T/heapctl/usr/sbin/heapctl' --version | grep -qx 'heapctl $version'"
-check "the unit runs /usr/sbin/heapctl restore and clear" \
-	sh -c "grep -qx 'ExecStart=/usr/sbin/heapctl restore' '$T/heapctl/lib/systemd/system/chunk-heap.service' &&
-	       grep -qx 'ExecStop=/usr/sbin/heapctl clear' '$T/heapctl/lib/systemd/system/chunk-heap.service'"
+check "the unit runs /usr/sbin/heapctl restore, reload and clear of what it recorded" \
+	sh -c "u='$T/heapctl/lib/systemd/system/chunk-heap.service' &&
+	       grep -qx 'ExecStart=/usr/sbin/heapctl restore --record /run/chunk_heap/unit-heaps' \"\$u\" &&
+	       grep -qx 'ExecReload=/usr/sbin/heapctl restore --force --record /run/chunk_heap/unit-heaps' \"\$u\" &&
+	       grep -qx 'ExecStop=/usr/sbin/heapctl clear --recorded /run/chunk_heap/unit-heaps' \"\$u\""
 # The unit's commands must exist in the root it is verified in.
 install -D "$(readlink -f /sbin/modprobe)" "$T/heapctl/sbin/modprobe"
 check "systemd-analyze verify is clean on the unit" \

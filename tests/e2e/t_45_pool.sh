@@ -68,12 +68,12 @@ expect "... and 6 of 3 MiB, larger than the pool's runs" "6 0" \
 check "... which the pool served" test "$(cat "$P/pool_hits")" -ge 40
 
 # heapctl shows the pool and the histogram, and sets pool_bytes live.
-expect "heapctl show: the pool" "pool_bytes:   8 MiB
-pool_ready:   8 MiB" sh -c "heapctl show pool | grep -E '^pool_(bytes|ready):'"
+expect "heapctl show: the pool" "pool_bytes:   8M
+pool_ready:   8M" sh -c "heapctl show pool | grep -E '^pool_(bytes|ready):'"
 expect "heapctl show: the latency buckets add up to the allocations" \
 	"$(lat_total pool)" sh -c "heapctl show pool | awk '/^  [0-9]+ us  / { n += \$3 } END { print n }'"
 check "heapctl show -j: the histogram's 25 buckets" \
-	test "$(heapctl show -j pool | grep -c '"floor_us"')" -eq 25
+	test "$(heapctl show -j -p pool | grep -c '"floor_us"')" -eq 25
 expect "heapctl set --pool on the live heap" "pool: pool_bytes=12582912" heapctl set pool --pool 12M
 expect "... fills the pool to it" $((12 * MiB)) settle_to "$P/pool_ready" $((12 * MiB))
 

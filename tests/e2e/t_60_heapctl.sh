@@ -43,30 +43,29 @@ hc_sed() {
 	hc_run "$@" | sed -n "$_hc_s"
 }
 
-# hc_size BYTES: a size as heapctl prints it ("64 KiB", "0 B", "4097 B").
+# hc_size BYTES: a size as heapctl prints it, one token as lsblk's: "64K",
+# "0B", "60.5M" (binary units, one decimal when it is not 0).
 hc_size() {
-	_hc_b=$1
-	_hc_u=0
-	while [ "$_hc_b" -ge 1024 ] && [ $((_hc_b % 1024)) -eq 0 ] && [ $_hc_u -lt 6 ]; do
-		_hc_b=$((_hc_b / 1024))
-		_hc_u=$((_hc_u + 1))
-	done
-	set -- B KiB MiB GiB TiB PiB EiB
-	shift $_hc_u
-	echo "$_hc_b $1"
+	awk -v b="$1" 'BEGIN {
+		u = "BKMGTPE"; i = 0; w = b; p = 1
+		while (w >= 1024 && i < 6) { w = int(w / 1024); p *= 1024; i++ }
+		d = i ? int(((b - w * p) * 10 + p / 2) / p) : 0
+		if (d == 10) { w++; d = 0; if (w == 1024 && i < 6) { w = 1; i++ } }
+		printf "%d%s%s\n", w, d ? "." d : "", substr(u, i + 1, 1)
+	}'
 }
 
 # hc_areas R P0 P1, hc_areas_json R P0 P1: "heapctl areas" and "areas -j"
 # as they must read when reserved, pernuma0 and pernuma1 have R, P0 and P1
 # free pages.
 hc_areas() {
-	echo "AREA      NODE  SIZE     FREE"
-	printf '%-8s  %-4s  %-7s  %s\n' \
-		pernuma0 0 "64 MiB" "$(hc_size $(($2 * PAGE_SIZE)))" \
-		pernuma1 1 "64 MiB" "$(hc_size $(($3 * PAGE_SIZE)))" \
-		reserved 1 "384 MiB" "$(hc_size $(($1 * PAGE_SIZE)))"
+	echo "NAME      NODE  SIZE  FREE"
+	printf '%-8s  %-4s  %-4s  %s\n' \
+		pernuma0 0 "64M" "$(hc_size $(($2 * PAGE_SIZE)))" \
+		pernuma1 1 "64M" "$(hc_size $(($3 * PAGE_SIZE)))" \
+		reserved 1 "384M" "$(hc_size $(($1 * PAGE_SIZE)))"
 	for _a in $(dt_regions); do
-		printf '%-8s  %-4s  %-7s  %s\n' "$_a" "$(cat "$G/areas/$_a/node")" \
+		printf '%-8s  %-4s  %-4s  %s\n' "$_a" "$(cat "$G/areas/$_a/node")" \
 			"$(hc_size "$(cat "$G/areas/$_a/size")")" \
 			"$(hc_size $(($(area_free "$_a") * PAGE_SIZE)))"
 	done
@@ -75,6 +74,7 @@ hc_areas() {
 hc_areas_json() {
 	cat <<EOF
 {
+  "version": 1,
   "areas": [
     {
       "name": "pernuma0",
@@ -114,7 +114,7 @@ hc_dt_json() {
 # byte; each after a newline, or after a comma and a newline.
 hc_dt_bytes() {
 	for _a in $(dt_regions); do
-		printf '\n  %-16s 0 B' "$_a"
+		printf '\n  %-16s 0B' "$_a"
 	done
 }
 
@@ -159,14 +159,15 @@ sdev=$(stat -c %t:%T /dev/dma_heap/system)
 expect "heapctl list: no heaps" "no heaps
 rc=0" hc_run heapctl list
 expect "heapctl list -j: an empty array" '{
+  "version": 1,
   "heaps": [
   ]
 }
-rc=0' hc_run heapctl list -j
+rc=0' hc_run heapctl list -j -p
 
 # --- create -----------------------------------------------------------------
 expect "heapctl create with every option makes an enabled heap" \
-	"created hcvid: 64 KiB chunks (order 4) from reserved, enabled
+	"created hcvid: 64K chunks (order 4) from reserved, enabled
 rc=0" hc_run heapctl create hcvid --area reserved --chunk-size 64K --max 16M \
 	--numa-policy local --enable
 expect "... whose attributes read as asked" \
@@ -176,78 +177,86 @@ check "... and /dev/dma_heap/hcvid appears" test -c /dev/dma_heap/hcvid
 expect "... which allocates" OK chtest alloc hcvid 65536
 expect "... in one cma_alloc call" 1 cat "$V/cma_calls"
 expect "heapctl create with short options makes a disabled heap" \
-	"created hccam: 2 MiB chunks (order 9) from pernuma1, disabled
+	"created hccam: 2M chunks (order 9) from pernuma1, disabled
 rc=0" hc_run heapctl create hccam -a "$NODE_AREA1" -o 9
 expect "... whose attributes read as asked, with the defaults" \
 	"pernuma1 9 2097152 0 [default] off local bind interleave 0 " hc_attrs "$C"
 check "... and no /dev/dma_heap/hccam" test ! -e /dev/dma_heap/hccam
 
 expect "heapctl alloc works on any dma-buf heap: the kernel's system heap" \
-	"allocated 1 x 64 KiB from system: T ms each (best T ms)
+	"allocated 1 x 64K from system: T ms each (best T ms)
 verify: zeroed, pattern written and read back
 rc=0" hc_timed heapctl alloc system 64K --verify
 
 # --- list and show ----------------------------------------------------------
 expect "heapctl list: both heaps, sorted, columns aligned" \
-	"NAME   AREA      CHUNK   STATE     BYTES  BUFFERS
-hccam  pernuma1  2 MiB   disabled  0 B    0
-hcvid  reserved  64 KiB  enabled   0 B    0
+	"NAME   CMA_AREA  CHUNK_SIZE  ENABLED  BYTES  MAX_BYTES  BUFFERS  POOL_READY  FAILURES
+hccam  pernuma1  2M          no       0B     unlimited  0        0B          0
+hcvid  reserved  64K         yes      0B     16M        0        0B          0
 rc=0" hc_run heapctl list
 expect "heapctl list -j: both heaps with every field" '{
+  "version": 1,
   "heaps": [
     {
       "name": "hccam",
       "cma_area": "pernuma1",
       "chunk_order": 9,
       "chunk_size": 2097152,
+      "max_bytes": 0,
       "enabled": false,
       "bytes": 0,
-      "buffers": 0
+      "buffers": 0,
+      "failures": 0,
+      "pool_ready": 0
     },
     {
       "name": "hcvid",
       "cma_area": "reserved",
       "chunk_order": 4,
       "chunk_size": 65536,
+      "max_bytes": 16777216,
       "enabled": true,
       "bytes": 0,
-      "buffers": 0
+      "buffers": 0,
+      "failures": 0,
+      "pool_ready": 0
     }
   ]
 }
-rc=0' hc_run heapctl list -j
+rc=0' hc_run heapctl list -j -p
 expect "heapctl show: every attribute of the enabled heap" \
-	"heap:         hcvid
+	"name:         hcvid
 cma_area:     reserved
 chunk_order:  4
-chunk_size:   64 KiB
-max_bytes:    16 MiB
+chunk_size:   64K
+max_bytes:    16M
 pool_bytes:   none
 numa_policy:  local
-state:        enabled
+enabled:      yes
 device:       /dev/dma_heap/hcvid
-bytes:        0 B
+bytes:        0B
 buffers:      0
-peak:         64 KiB
+peak:         64K
 failures:     0
 cma_calls:    1
 cma_failures: 0
-pool_ready:   0 B
+pool_ready:   0B
 pool_hits:    0
 pool_misses:  0
 pool_refills: 0
-pool_shrunk:  0 B
-held_bytes:   0 B
+pool_shrunk:  0B
+held_bytes:   0B
 area_bytes:
-  pernuma0         0 B
-  pernuma1         0 B
-  reserved         0 B$(hc_dt_bytes)
+  pernuma0         0B
+  pernuma1         0B
+  reserved         0B$(hc_dt_bytes)
 node_bytes:
-  node 0           0 B
-  node 1           0 B
+  node 0           0B
+  node 1           0B
 latency:
 rc=0" hc_run heapctl show hcvid
 expect "heapctl show -j: the disabled heap, device null" '{
+  "version": 1,
   "name": "hccam",
   "cma_area": "pernuma1",
   "chunk_order": 9,
@@ -294,33 +303,33 @@ expect "heapctl show -j: the disabled heap, device null" '{
     }
   ],
 }
-rc=0' hc_run heapctl show -j hccam
-expect "heapctl show: the disabled heap's device is -" "state:        disabled
-device:       -" sh -c "heapctl show hccam | grep -E '^(state|device):'"
+rc=0' hc_run heapctl show -j -p hccam
+expect "heapctl show: the disabled heap's device is -" "enabled:      no
+device:       -" sh -c "heapctl show hccam | grep -E '^(enabled|device):'"
 
 # A live 1 MiB buffer on CPU 1: local takes it from pernuma1.
 hold A hcvid 1048576 1
 expect "a 1 MiB buffer of hcvid is held on CPU 1" HELD bg_first A
 expect "heapctl show: the live buffer in the counters and the split" \
-	"bytes:        1 MiB
+	"bytes:        1M
 buffers:      1
-peak:         1 MiB
+peak:         1M
 failures:     0
 cma_calls:    2
 cma_failures: 0
-pool_ready:   0 B
+pool_ready:   0B
 pool_hits:    0
 pool_misses:  0
 pool_refills: 0
-pool_shrunk:  0 B
-held_bytes:   0 B
+pool_shrunk:  0B
+held_bytes:   0B
 area_bytes:
-  pernuma0         0 B
-  pernuma1         1 MiB
-  reserved         0 B$(hc_dt_bytes)
+  pernuma0         0B
+  pernuma1         1M
+  reserved         0B$(hc_dt_bytes)
 node_bytes:
-  node 0           0 B
-  node 1           1 MiB
+  node 0           0B
+  node 1           1M
 latency:
 rc=0" hc_sed '10,$p' heapctl show hcvid
 expect "heapctl show -j: the same in JSON" '  "bytes": 1048576,
@@ -343,14 +352,31 @@ expect "heapctl show -j: the same in JSON" '  "bytes": 1048576,
     {
       "area": "pernuma1",
       "bytes": 1048576
-    },' hc_sed 11,31p heapctl show -j hcvid
+    },' hc_sed 12,32p heapctl show -j -p hcvid
 expect "heapctl list: the live buffer" \
-	"NAME   AREA      CHUNK   STATE     BYTES  BUFFERS
-hccam  pernuma1  2 MiB   disabled  0 B    0
-hcvid  reserved  64 KiB  enabled   1 MiB  1
+	"NAME   CMA_AREA  CHUNK_SIZE  ENABLED  BYTES  MAX_BYTES  BUFFERS  POOL_READY  FAILURES
+hccam  pernuma1  2M          no       0B     unlimited  0        0B          0
+hcvid  reserved  64K         yes      1M     16M        1        0B          0
 rc=0" hc_run heapctl list
 check "heapctl list -j: the live buffer's bytes" \
-	sh -c "heapctl list -j | grep -qx '      \"bytes\": 1048576,'"
+	sh -c "heapctl -p list -j | grep -qx '      \"bytes\": 1048576,'"
+check "heapctl list -j is one line, with a version" \
+	sh -c "heapctl list -j | grep -qE '^\{\"version\":1,\"heaps\":\[.*\"bytes\":1048576,.*\]\}\$'"
+expect "heapctl buffers: the held buffer, by its holder" "chtest hcvid 1M" \
+	sh -c "heapctl buffers -n -o comm,heap,size | tr -s ' '"
+expect "heapctl buffers -j: its size and inode" "1048576 yes" \
+	sh -c "heapctl buffers -j | sed -nE 's/.*\"size\":([0-9]+),\"inode\":[0-9]+.*/\\1 yes/p'"
+expect "heapctl status: the module's version and the totals" "module_version:   0.5
+heaps:            2
+enabled_heaps:    1
+bytes:            1M
+buffers:          1" sh -c "heapctl status | grep -E '^(module_version|heaps|enabled_heaps|bytes|buffers):'"
+check "heapctl -j status: one line" \
+	sh -c "heapctl -j status | grep -qE '^\{\"version\":1,\"loaded\":true,\"module_version\":\"0.5\",.*\"heaps\":2,'"
+check "heapctl alloc -j: one JSON object with the latency" \
+	sh -c "heapctl alloc -j hcvid 64K --count 3 | grep -qE '^\{\"version\":1,\"heap\":\"hcvid\",\"size\":65536,\"count\":3,\"held\":false,\"hold_s\":null,\"verify\":false,\"chunk_size\":65536,\"cma_calls\":3,\"latency_us\":\{\"min\":[0-9.]+,\"p50\":[0-9.]+,\"p99\":[0-9.]+,\"max\":[0-9.]+,\"mean\":[0-9.]+,\"each\":\[[0-9.]+,[0-9.]+,[0-9.]+\]\}\}\$'"
+expect "heapctl top: the three allocations in hcvid's row" "hcvid 3" \
+	sh -c "(sleep 0.5; heapctl alloc hcvid 64K --count 3 >/dev/null) & heapctl top -n -c 1 -i 1.5 -o name,allocs hcvid | tr -s ' '; wait"
 
 # --- areas ------------------------------------------------------------------
 expect "heapctl areas: pernuma1 lends the live buffer's 256 pages" \
@@ -358,14 +384,14 @@ expect "heapctl areas: pernuma1 lends the live buffer's 256 pages" \
 rc=0" hc_run heapctl areas
 expect "heapctl areas -j: the same in JSON" \
 	"$(hc_areas_json "$r0" "$p00" $((p10 - 256)))
-rc=0" hc_run heapctl areas -j
+rc=0" hc_run heapctl areas -j -p
 expect "the held buffer is intact" OK bg_finish A
 expect "heapctl areas: every page back once it is released" "$(hc_areas $free0)
 rc=0" hc_run heapctl areas
 expect "heapctl areas -j: every page back" "$(hc_areas_json $free0)
-rc=0" hc_run heapctl areas -j
-expect "heapctl areas x: a usage error" "E: usage: heapctl areas [-j]
-E: Run 'heapctl areas --help' for more.
+rc=0" hc_run heapctl areas -j -p
+expect "heapctl areas x: a usage error, in one line" \
+	"E: heapctl: areas: unexpected argument 'x'; see 'heapctl areas --help'
 rc=2" hc_run heapctl areas x
 
 # --- enable and disable -----------------------------------------------------
@@ -379,9 +405,9 @@ expect "... and heapctl alloc says why" \
 	"E: heapctl: hcvid: No such device: the heap is disabled, or was removed
 rc=1" hc_run heapctl alloc hcvid 64K
 expect "... heapctl list shows it disabled" \
-	"hcvid  reserved  64 KiB  disabled  0 B    0" sh -c "heapctl list | grep hcvid"
+	"hcvid reserved 64K no 0B 16M 0 0B 0" sh -c "heapctl list -n | grep hcvid | tr -s ' '"
 expect "... heapctl show -j has device null" '  "enabled": false,
-  "device": null,' sh -c "heapctl show -j hcvid | grep -E '\"(enabled|device)\":'"
+  "device": null,' sh -c "heapctl show -j -p hcvid | grep -E '\"(enabled|device)\":'"
 expect "heapctl disable of a disabled heap does nothing" "hcvid: disabled
 rc=0" hc_run heapctl disable hcvid
 expect "heapctl enable" "hcvid: enabled
@@ -401,8 +427,8 @@ check "... makes nothing" test ! -e "$CFS/nosuch"
 expect "heapctl disable of a bad name is a usage error" \
 	"E: heapctl: 'a:b' is not a heap name: 1 to 63 characters from [A-Za-z0-9._-]
 rc=2" hc_run heapctl disable a:b
-expect "heapctl enable without a name is a usage error" "E: usage: heapctl enable NAME
-E: Run 'heapctl enable --help' for more.
+expect "heapctl enable without a name is a usage error" \
+	"E: heapctl: enable: missing argument; see 'heapctl enable --help'
 rc=2" hc_run heapctl enable
 expect "heapctl show of a heap that does not exist" \
 	"E: heapctl: $CFS/nosuch: No such file or directory: no heap of that name (see heapctl list)
@@ -414,6 +440,7 @@ available:   off local bind interleave
 numa_active: yes
 rc=0" hc_run heapctl numa
 expect "heapctl numa -j" '{
+  "version": 1,
   "numa_policy": "off",
   "available": [
     "off",
@@ -424,7 +451,7 @@ expect "heapctl numa -j" '{
   "numa_active": true,
   "numa_supported": true
 }
-rc=0' hc_run heapctl numa -j
+rc=0' hc_run heapctl numa -j -p
 expect "heapctl numa local sets it and shows the result" "numa_policy: local
 available:   off local bind interleave
 numa_active: yes
@@ -439,11 +466,11 @@ expect "heapctl numa default is a usage error (per heap only)" \
 rc=2" hc_run heapctl numa default
 expect "... and the policy is unchanged" "off [local] bind interleave" cat "$G/numa_policy"
 expect "heapctl numa with two policies is a usage error" \
-	"E: usage: heapctl numa [-j] [POLICY]
-E: Run 'heapctl numa --help' for more.
+	"E: heapctl: numa: unexpected argument 'local'; see 'heapctl numa --help'
 rc=2" hc_run heapctl numa off local
 expect "... and the policy is unchanged" "off [local] bind interleave" cat "$G/numa_policy"
 expect "heapctl numa -j interleave sets it and prints JSON" '{
+  "version": 1,
   "numa_policy": "interleave",
   "available": [
     "off",
@@ -454,7 +481,7 @@ expect "heapctl numa -j interleave sets it and prints JSON" '{
   "numa_active": true,
   "numa_supported": true
 }
-rc=0' hc_run heapctl numa -j interleave
+rc=0' hc_run heapctl numa -j -p interleave
 expect "heapctl numa local again, for save below" "numa_policy: local
 available:   off local bind interleave
 numa_active: yes
@@ -469,8 +496,8 @@ expect "... counted in failures" $((fails + 1)) cat "$V/failures"
 expect "... and every area keeps its pages" "$free0" free_all
 calls=$(cat "$V/cma_calls")
 expect "heapctl alloc 16M --verify on CPU 0: exactly the quota" \
-	"allocated 1 x 16 MiB from hcvid: T ms each (best T ms)
-layout: 256 chunks of 64 KiB per buffer, 1 cma_alloc calls in all
+	"allocated 1 x 16M from hcvid: T ms each (best T ms)
+layout: 256 chunks of 64K per buffer, 1 cma_alloc calls in all
 verify: zeroed, pattern written and read back
 rc=0" hc_timed taskset -c 0 heapctl alloc hcvid 16M --verify
 expect "... one cma_alloc call, as cma_calls says" $((calls + 1)) cat "$V/cma_calls"
@@ -495,6 +522,7 @@ saved='{
       "cma_area": "pernuma1",
       "chunk_order": 9,
       "max_bytes": 0,
+      "pool_bytes": 0,
       "numa_policy": "default",
       "enabled": true
     },
@@ -503,6 +531,7 @@ saved='{
       "cma_area": "reserved",
       "chunk_order": 4,
       "max_bytes": 16777216,
+      "pool_bytes": 0,
       "numa_policy": "local",
       "enabled": true
     }
@@ -626,7 +655,7 @@ expect "heapctl numa off: the global policy is back" "off" \
 # An order the heap's current area cannot hold, with the area changing too:
 # the area is written first.
 expect "a heap on pernuma0 with 64 KiB chunks is created, enabled" \
-	"created hcmove: 64 KiB chunks (order 4) from pernuma0, enabled
+	"created hcmove: 64K chunks (order 4) from pernuma0, enabled
 rc=0" hc_run heapctl create hcmove -a "$NODE_AREA0" -c 64K -e
 cat >/tmp/hcmove.json <<EOF
 { "heaps": [ { "name": "hcmove", "cma_area": "reserved", "chunk_order": 15 } ] }
@@ -670,12 +699,12 @@ expect "heapctl destroy hcok" "destroyed hcok
 rc=0" hc_run heapctl destroy hcok
 # A heap made by hand with no area: "-" and null, saved and restored.
 check "a heap without an area is made by hand" mkdir "$CFS/hcraw"
-expect "heapctl list shows its area as -" "hcraw  -         4 KiB   disabled  0 B    0" \
-	sh -c "heapctl list | grep hcraw"
+expect "heapctl list shows its area as -" "hcraw - 4K no 0B unlimited 0 0B 0" \
+	sh -c "heapctl list -n | grep hcraw | tr -s ' '"
 expect "heapctl show: cma_area and device are -" "cma_area:     -
 device:       -" sh -c "heapctl show hcraw | grep -E '^(cma_area|device):'"
 expect "heapctl show -j: cma_area and device are null" '  "cma_area": null,
-  "device": null,' sh -c "heapctl show -j hcraw | grep -E '\"(cma_area|device)\":'"
+  "device": null,' sh -c "heapctl show -j -p hcraw | grep -E '\"(cma_area|device)\":'"
 expect "heapctl enable of a heap without an area fails with EINVAL and a hint" \
 	"E: heapctl: $CFS/hcraw/enable: Invalid argument: set cma_area first
 rc=1" hc_run heapctl enable hcraw
@@ -704,8 +733,8 @@ rc=0" hc_run heapctl destroy hcraw
 calls=$(cat "$V/cma_calls")
 succ=$(cma_stat "$NODE_AREA0" alloc_pages_success)
 expect "heapctl alloc 24M --verify on CPU 0" \
-	"allocated 1 x 24 MiB from hcvid: T ms each (best T ms)
-layout: 384 chunks of 64 KiB per buffer, 1 cma_alloc calls in all
+	"allocated 1 x 24M from hcvid: T ms each (best T ms)
+layout: 384 chunks of 64K per buffer, 1 cma_alloc calls in all
 verify: zeroed, pattern written and read back
 rc=0" hc_timed taskset -c 0 heapctl alloc hcvid 24M --verify
 expect "... peak is 24 MiB" 25165824 cat "$V/peak"
@@ -715,8 +744,8 @@ expect "... of 6144 pages from pernuma0, CPU 0's area" $((succ + 6144)) \
 expect "... every area has its pages back" "$free0" free_all
 calls=$(cat "$V/cma_calls")
 expect "heapctl alloc 8M --count 3, one buffer after another" \
-	"allocated 3 x 8 MiB from hcvid: T ms each (best T ms)
-layout: 128 chunks of 64 KiB per buffer, 3 cma_alloc calls in all
+	"allocated 3 x 8M from hcvid: T ms each (best T ms)
+layout: 128 chunks of 64K per buffer, 3 cma_alloc calls in all
 rc=0" hc_timed taskset -c 0 heapctl alloc hcvid 8M --count 3
 expect "... three cma_alloc calls" $((calls + 3)) cat "$V/cma_calls"
 expect "... peak stays 24 MiB" 25165824 cat "$V/peak"
@@ -736,8 +765,8 @@ hrc=$?
 expect "heapctl alloc 8M --count 3 --hold 1 holds 24 MiB in 3 buffers from pernuma0" \
 	"25165824 3 $r0 $((p00 - 6144)) $p10" echo "$held"
 expect "... then prints its report and exits 0" \
-	"allocated 3 x 8 MiB from hcvid: T ms each (best T ms)
-layout: 128 chunks of 64 KiB per buffer, 3 cma_alloc calls in all
+	"allocated 3 x 8M from hcvid: T ms each (best T ms)
+layout: 128 chunks of 64K per buffer, 3 cma_alloc calls in all
 rc=0" sh -c "sed -E 's/[0-9]+\\.[0-9]+ ms/T ms/g' /tmp/hc.hold; echo rc=$hrc"
 expect "... and releases them" "0 0" sh -c "echo \$(cat $V/bytes $V/buffers)"
 expect "... every area has its pages back" "$free0" free_all
@@ -791,7 +820,7 @@ check "... and leaves no directory" test ! -e "$CFS/system"
 expect "... and /dev/dma_heap/system is still the kernel's" "$sdev" \
 	stat -c %t:%T /dev/dma_heap/system
 expect "heapctl create of a disabled heap named system works" \
-	"created system: 64 KiB chunks (order 4) from reserved, disabled
+	"created system: 64K chunks (order 4) from reserved, disabled
 rc=0" hc_run heapctl create system --area reserved --order 4
 expect "heapctl enable system fails with EEXIST and a hint" \
 	"E: heapctl: $CFS/system/enable: File exists: another dma-heap already has this name
@@ -800,7 +829,7 @@ expect "... and the heap stays disabled" "0 " \
 	sh -c "echo \"\$(cat $CFS/system/enable) \$(cat $CFS/system/device)\""
 # /dev/dma_heap/system is the kernel's system heap, not this directory's.
 expect "heapctl alloc system: no chunk layout for the kernel's system heap" \
-	"allocated 1 x 64 KiB from system: T ms each (best T ms)
+	"allocated 1 x 64K from system: T ms each (best T ms)
 rc=0" hc_timed heapctl alloc system 64K
 expect "heapctl destroy system" "destroyed system
 rc=0" hc_run heapctl destroy system
@@ -820,7 +849,7 @@ expect "heapctl create --max bogus is a usage error" \
 	"E: heapctl: --max takes a size such as 24M or 1G (0: no limit)
 rc=2" hc_run heapctl create hcbad --area reserved --chunk-size 64K --max bogus
 expect "heapctl create --chunk-size 48K (not a power of two) is a usage error" \
-	"E: heapctl: --chunk-size takes a power of two from $PAGE_SIZE to 1 GiB
+	"E: heapctl: --chunk-size takes a power of two from $PAGE_SIZE to 1G
 rc=2" hc_run heapctl create hcbad --area reserved --chunk-size 48K
 expect "heapctl create --order 19 is a usage error" "E: heapctl: --order takes 0 to 18
 rc=2" hc_run heapctl create hcbad --area reserved --order 19

@@ -7,7 +7,9 @@
 #           (the guest has no kernel headers), make two
 #           heaps, save them, install the udev rule and two users, reboot;
 #   boot 2: the heaps are back from chunk-heap.service, the udev rule gave
-#           the group its heap, the quota holds, stop clears; power off.
+#           the group its heap, the quota holds; the unit manages only the
+#           heaps it made: restart and stop leave a hand-made heap, reload
+#           applies an edited heaps.json and keeps a live buffer; power off.
 P=/mnt/payload
 S=/var/lib/chunk-heap-guest
 C=/sys/kernel/config/chunk_heap
@@ -85,9 +87,9 @@ case $boot in
 	check "after the reboot chunk-heap.service is active" \
 		systemctl is-active chunk-heap.service
 	expect "heapctl list shows both heaps back, enabled" \
-		"NAME  AREA      CHUNK   STATE    BYTES  BUFFERS
-cam   reserved  4 KiB   enabled  0 B    0
-vid   reserved  64 KiB  enabled  0 B    0" heapctl list
+		"NAME  CMA_AREA  CHUNK_SIZE  ENABLED  BYTES  MAX_BYTES  BUFFERS  POOL_READY  FAILURES
+cam   reserved  4K          yes      0B     unlimited  0        0B          0
+vid   reserved  64K         yes      0B     1M         0        0B          0" heapctl list
 	expect "... with vid's quota" 1048576 cat "$C/vid/max_bytes"
 	check "the heaps allocate" sh -c "[ \"\$($P/chtest alloc vid 1048576) \$($P/chtest alloc cam 4096)\" = 'OK OK' ]"
 	udevadm settle
@@ -104,9 +106,48 @@ vid   reserved  64 KiB  enabled  0 B    0" heapctl list
 		runuser -u bob -- "$P/chtest" alloc vid 65536
 	expect "... and cannot change the heap either" EACCES \
 		runuser -u bob -- "$P/chtest" write "$C/vid/max_bytes" 0
-	check "systemctl stop chunk-heap clears the heaps" \
-		sh -c "systemctl stop chunk-heap.service && [ -z \"\$(ls $C)\" ]"
-	expect "... heapctl list agrees" "no heaps" heapctl list
+	# The unit records what it made, and manages only that.
+	R=/run/chunk_heap/unit-heaps
+	heaps() { ls "$C" | tr '\n' ' ' | sed 's/ $//'; }
+	expect "the unit recorded the heaps it made" "cam vid" sh -c "tr '\n' ' ' <$R | sed 's/ $//'"
+	check "a heap made by hand" heapctl create manual --area reserved --order 0 --enable
+	check "systemctl restart chunk-heap succeeds" systemctl restart chunk-heap.service
+	expect "... the hand-made heap survives it, the unit's are back" "cam manual vid" heaps
+	expect "... still enabled" 1 cat "$C/manual/enable"
+	check "systemctl stop chunk-heap succeeds" systemctl stop chunk-heap.service
+	expect "... removing only the unit's heaps" manual heaps
+	check "... and its record" test ! -e "$R"
+	check "systemctl start chunk-heap makes them again" systemctl start chunk-heap.service
+	expect "... beside the hand-made one" "cam manual vid" heaps
+	# reload: vid's quota changes while it has a live buffer, extra is
+	# added, cam is dropped.
+	heapctl alloc vid 64K --hold 20 >/tmp/hold.out 2>&1 &
+	hold=$!
+	i=0
+	while [ "$(cat "$C/vid/buffers")" != 1 ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done
+	expect "a buffer of vid is live" 1 cat "$C/vid/buffers"
+	cat >/etc/chunk_heap/heaps.json <<-EOF
+	{"version": 1, "heaps": [
+	  {"name": "vid", "cma_area": "reserved", "chunk_order": 4, "max_bytes": 2097152,
+	   "enabled": true},
+	  {"name": "extra", "cma_area": "reserved", "chunk_order": 0, "enabled": true}]}
+	EOF
+	check "systemctl reload chunk-heap applies the edited heaps.json" \
+		systemctl reload chunk-heap.service
+	expect "... vid has its new quota" 2097152 cat "$C/vid/max_bytes"
+	expect "... and kept its live buffer" 1 cat "$C/vid/buffers"
+	expect "... extra is made, cam removed, the hand-made heap left" "extra manual vid" heaps
+	expect "... and the record says so" "extra vid" sh -c "tr '\n' ' ' <$R | sed 's/ $//'"
+	check "... the unit is still active" systemctl is-active chunk-heap.service
+	expect "extra allocates" OK "$P/chtest" alloc extra 4096
+	wait $hold
+	rc=$?
+	[ $rc -eq 0 ] || sed 's/^/# /' /tmp/hold.out
+	ok $rc "the buffer held through the reload was released cleanly"
+	expect "... and vid has no buffers left" 0 cat "$C/vid/buffers"
+	check "systemctl stop chunk-heap removes the unit's heaps" \
+		sh -c "systemctl stop chunk-heap.service && [ \"\$(ls $C)\" = manual ]"
+	expect "... and heapctl destroy the hand-made one" "" sh -c "heapctl destroy manual >/dev/null && ls $C"
 	finish
 	;;
 *)

@@ -140,7 +140,7 @@ case $boot in
 	check "after the reboot chunk-heap.service is active" \
 		systemctl is-active chunk-heap.service
 	check "heapctl list shows vid back, enabled, on reserved" \
-		sh -c "heapctl list | grep -qE '^vid +reserved +64 KiB +enabled'"
+		sh -c "heapctl list | grep -qE '^vid +reserved +64K +yes'"
 	udevadm settle
 	expect "udev gave group heapusers vid's node" "root heapusers 660" \
 		stat -c '%U %G %a' /dev/dma_heap/vid

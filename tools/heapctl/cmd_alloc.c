@@ -122,23 +122,75 @@ static bool serves_device(const char *name)
 	return !strcmp(dev, want);
 }
 
+/* A number of microseconds with one decimal, as JSON. */
+static struct json_object *json_us(double us)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.1f", us);
+	return json_object_new_double_s(atof(buf), buf);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The allocations listed one by one in JSON, up to this many. */
+#define ALLOC_JSON_EACH_MAX	100
+
+/*
+ * The latency of @n allocations (@us, sorted here) as JSON: min, p50,
+ * p99 (nearest rank), max and mean, and each one when there are few.
+ */
+static struct json_object *latency_json(double *us, uint64_t n)
+{
+	struct json_object *lat = json_object_new_object(), *each = NULL;
+	double sum = 0;
+	uint64_t i;
+
+	if (n <= ALLOC_JSON_EACH_MAX) {
+		each = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(each, json_us(us[i]));
+	}
+	for (i = 0; i < n; i++)
+		sum += us[i];
+	qsort(us, n, sizeof(*us), cmp_double);
+	json_object_object_add(lat, "min", json_us(us[0]));
+	json_object_object_add(lat, "p50", json_us(us[(n + 1) / 2 - 1]));
+	json_object_object_add(lat, "p99", json_us(us[(n * 99 + 99) / 100 - 1]));
+	json_object_object_add(lat, "max", json_us(us[n - 1]));
+	json_object_object_add(lat, "mean", json_us(sum / n));
+	json_object_object_add(lat, "each", each);
+	return lat;
+}
+
+static struct json_object *u64_or_null(bool have, uint64_t v)
+{
+	return have ? json_object_new_uint64(v) : NULL;
+}
+
 int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "verify", no_argument, NULL, 'v' },
+		ARGS_JSON_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	char path[PATH_MAX], sz[32], chunk_sz[32];
 	uint64_t len, chunk = 0, calls0 = 0, calls1 = 0;
 	uint64_t count = 1, hold = 0, i;
-	double total = 0, best = 0;
+	double total = 0, best = 0, *us;
 	bool verify = false, held = false, chunked;
 	int opt, heap_fd, *fds, ret = 0;
 
-	while ((opt = getopt_long(argc, argv, "c:H:vh", opts, NULL)) != -1) {
+	while ((opt = heapctl_getopt(argc, argv, "c:H:vh" ARGS_JSON_OPTS, opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (heapctl_parse_uint(optarg, 65536, &count) || !count)
@@ -156,11 +208,13 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 			heapctl_cmd_usage(cmd, stdout, true);
 			return EXIT_OK;
 		default:
+			if (opt != '?' && heapctl_out_option(opt))
+				break;
 			return heapctl_bad_usage(cmd);
 		}
 	}
 	if (argc - optind != 2)
-		return heapctl_bad_usage(cmd);
+		return heapctl_bad_args(cmd, argc, argv, 2, 2);
 	ret = heapctl_name_arg(argv[optind], true);
 	if (ret)
 		return ret;
@@ -180,8 +234,13 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 		heapctl_read_u64(path, &calls0);
 
 	fds = calloc(count, sizeof(*fds));
-	if (!fds)
+	us = calloc(count, sizeof(*us));
+	if (!fds || !us) {
+		free(fds);
+		free(us);
+		close(heap_fd);
 		return heapctl_fail("heapctl", ENOMEM, NULL);
+	}
 	for (i = 0; i < count; i++) {
 		struct dma_heap_allocation_data data = {
 			.len = len,
@@ -194,6 +253,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 			break;
 		}
 		dt = now_ms() - t0;
+		us[i] = dt * 1e3;
 		total += dt;
 		if (!i || dt < best)
 			best = dt;
@@ -216,7 +276,23 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 		heapctl_read_u64(path, &calls1);
 
 	heapctl_format_size(sz, sizeof(sz), len);
-	if (!ret) {
+	if (!ret && heapctl_out.json) {
+		struct json_object *obj = heapctl_json_new();
+
+		json_object_object_add(obj, "heap", json_object_new_string(argv[optind]));
+		json_object_object_add(obj, "size", json_object_new_uint64(len));
+		json_object_object_add(obj, "count", json_object_new_uint64(count));
+		json_object_object_add(obj, "held", json_object_new_boolean(held));
+		json_object_object_add(obj, "hold_s", u64_or_null(held, hold));
+		json_object_object_add(obj, "verify", json_object_new_boolean(verify));
+		json_object_object_add(obj, "chunk_size", u64_or_null(chunked, chunk));
+		json_object_object_add(obj, "cma_calls", u64_or_null(chunked, calls1 - calls0));
+		json_object_object_add(obj, "latency_us", latency_json(us, count));
+		heapctl_json_print(obj);
+		json_object_put(obj);
+		/* Say it before the hold, as the text does. */
+		fflush(stdout);
+	} else if (!ret) {
 		printf("allocated %" PRIu64 " x %s from %s: %.3f ms each (best %.3f ms)\n",
 		       count, sz, argv[optind], total / count, best);
 		if (chunked) {
@@ -227,6 +303,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 		}
 		if (verify)
 			printf("verify: zeroed, pattern written and read back\n");
+		fflush(stdout);
 	}
 	if (held && !ret)
 		sleep(hold);
@@ -234,6 +311,7 @@ int cmd_alloc(const struct heapctl_cmd *cmd, int argc, char **argv)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	free(fds);
+	free(us);
 	close(heap_fd);
 	return ret;
 }

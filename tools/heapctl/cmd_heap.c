@@ -20,57 +20,58 @@ static int name_arg(const struct heapctl_cmd *cmd, int argc, char **argv,
 {
 	*name = argc - optind == 1 ? argv[optind] : NULL;
 	if (!*name)
-		return heapctl_bad_usage(cmd);
+		return heapctl_bad_args(cmd, argc, argv, 1, 1);
 	return heapctl_name_arg(*name, false);
 }
+
+/* list's columns: the keys of heap_to_json(..., HEAP_LIST). */
+static const struct heapctl_column list_columns[] = {
+	{ .key = "name" },
+	{ .key = "cma_area" },
+	{ .key = "chunk_order", .hidden = true },
+	{ .key = "chunk_size", .size = true },
+	{ .key = "enabled" },
+	{ .key = "bytes", .size = true },
+	{ .key = "max_bytes", .size = true, .zero = "unlimited" },
+	{ .key = "buffers" },
+	{ .key = "pool_ready", .size = true },
+	{ .key = "failures" },
+};
+static int list_sel[HEAPCTL_MAX_COLUMNS], list_nsel;
 
 static void list_print(struct json_object *obj)
 {
 	struct json_object *heaps = json_object_object_get(obj, "heaps");
-	size_t i, n = json_object_array_length(heaps);
-	struct table *t;
 
-	if (!n) {
-		puts("no heaps");
+	if (!json_object_array_length(heaps)) {
+		if (!heapctl_out.noheadings)
+			puts("no heaps");
 		return;
 	}
-	t = table_new(6, "NAME", "AREA", "CHUNK", "STATE", "BYTES", "BUFFERS");
-	for (i = 0; i < n; i++) {
-		struct json_object *h = json_object_array_get_idx(heaps, i), *en;
-		char area[8], chunk[32], bytes[32], buffers[32];
-		const char *state = "-";
-
-		if (json_object_object_get_ex(h, "enabled", &en) && en)
-			state = json_object_get_boolean(en) ? "enabled" : "disabled";
-		table_add(t, heapctl_jstr(h, "name"),
-			  heapctl_jtext(h, "cma_area", false, area, sizeof(area)),
-			  heapctl_jtext(h, "chunk_size", true, chunk, sizeof(chunk)),
-			  state,
-			  heapctl_jtext(h, "bytes", true, bytes, sizeof(bytes)),
-			  heapctl_jtext(h, "buffers", false, buffers, sizeof(buffers)));
-	}
-	table_print(t);
+	heapctl_print_rows(list_columns, list_sel, list_nsel, heaps);
 }
 
 int cmd_list(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	struct json_object *obj, *heaps;
-	bool json = false;
 	char **names;
 	int ret, i;
 
-	ret = heapctl_simple_args(cmd, argc, argv, &json, 0, 0);
+	ret = heapctl_args(cmd, argc, argv, ARGS_JSON | ARGS_TABLE, 0, 0);
 	if (ret >= 0)
 		return ret;
+	list_nsel = heapctl_columns(cmd, list_columns, ARRAY_SIZE(list_columns), list_sel);
+	if (list_nsel < 0)
+		return EXIT_USAGE;
 	if (heap_names(&names))
 		return EXIT_FAIL;
-	obj = json_object_new_object();
+	obj = heapctl_json_new();
 	heaps = json_object_new_array();
 	for (i = 0; names[i]; i++)
 		json_object_array_add(heaps, heap_to_json(names[i], HEAP_LIST));
 	json_object_object_add(obj, "heaps", heaps);
 	heapctl_free_list(names);
-	return heapctl_output(obj, json, list_print);
+	return heapctl_output(obj, list_print);
 }
 
 /*
@@ -79,9 +80,9 @@ int cmd_list(const struct heapctl_cmd *cmd, int argc, char **argv)
  * *name set, or the exit code to end with.
  */
 static int existing_heap_arg(const struct heapctl_cmd *cmd, int argc,
-			     char **argv, bool *json, const char **name)
+			     char **argv, unsigned int flags, const char **name)
 {
-	int ret = heapctl_simple_args(cmd, argc, argv, json, 1, 1);
+	int ret = heapctl_args(cmd, argc, argv, flags, 1, 1);
 
 	if (ret >= 0)
 		return ret;
@@ -94,14 +95,20 @@ static int existing_heap_arg(const struct heapctl_cmd *cmd, int argc,
 
 int cmd_show(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
-	bool json = false;
+	struct json_object *obj, *heap;
 	const char *name;
 	int ret;
 
-	ret = existing_heap_arg(cmd, argc, argv, &json, &name);
+	ret = existing_heap_arg(cmd, argc, argv, ARGS_JSON, &name);
 	if (ret >= 0)
 		return ret;
-	return heapctl_output(heap_to_json(name, HEAP_SHOW), json, heap_print);
+	/* The heap's keys after "version", which heap_to_json() (save) lacks. */
+	obj = heapctl_json_new();
+	heap = heap_to_json(name, HEAP_SHOW);
+	json_object_object_foreach(heap, key, val)
+		json_object_object_add(obj, key, json_object_get(val));
+	json_object_put(heap);
+	return heapctl_output(obj, heap_print);
 }
 
 int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
@@ -123,7 +130,7 @@ int cmd_create(const struct heapctl_cmd *cmd, int argc, char **argv)
 	uint64_t size;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "a:o:c:m:p:eh", opts, NULL)) != -1) {
+	while ((opt = heapctl_getopt(argc, argv, "a:o:c:m:p:eh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			if (!heapctl_valid_area(optarg))
@@ -199,7 +206,7 @@ int cmd_enable(const struct heapctl_cmd *cmd, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = existing_heap_arg(cmd, argc, argv, NULL, &name);
+	ret = existing_heap_arg(cmd, argc, argv, 0, &name);
 	if (ret >= 0)
 		return ret;
 	ret = heap_write(name, "enable", on ? "1" : "0");
@@ -242,7 +249,7 @@ int cmd_destroy(const struct heapctl_cmd *cmd, int argc, char **argv)
 	const char *name;
 	int ret;
 
-	ret = existing_heap_arg(cmd, argc, argv, NULL, &name);
+	ret = existing_heap_arg(cmd, argc, argv, 0, &name);
 	if (ret >= 0)
 		return ret;
 	ret = destroy_one(name, &live);
@@ -303,7 +310,7 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 	size_t i, n;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "m:p:P:h", opts, NULL)) != -1) {
+	while ((opt = heapctl_getopt(argc, argv, "m:p:P:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			ret = set_size(&set[0], optarg, MAX_USAGE);

@@ -5,11 +5,19 @@
  *
  *	{"version": 1,
  *	 "heaps": [{"name": ..., "cma_area": ..., "chunk_order": ...,
- *		    "max_bytes": ..., "numa_policy": ..., "enabled": ...}],
+ *		    "max_bytes": ..., "pool_bytes": ..., "numa_policy": ...,
+ *		    "enabled": ...}],
  *	 "numa_policy": ...}
  *
- * save writes every key, or nothing if an attribute could not be read. A key that is absent or null is left
- * as it is by restore.
+ * save writes every key, or nothing if an attribute could not be read. A
+ * key that is absent or null is left as it is by restore. An attribute
+ * the running module lacks (its file is missing) is left out by save and
+ * skipped by restore, each with a note: keys are optional, so a file with
+ * a key added later (pool_bytes) is still version 1.
+ *
+ * restore --record FILE and clear --recorded FILE keep, in FILE, the names
+ * of the heaps that restore made (chunk-heap.service's state), so that
+ * the unit removes only those.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -80,11 +88,55 @@ static int make_parent(const char *file)
 	return 0;
 }
 
+/*
+ * The attributes of a heap that save and restore carry: the JSON key and
+ * the configfs file. Every writable attribute of the ABI is here.
+ */
+static const struct saved_attr {
+	const char *key;
+	const char *file;
+} saved_attrs[] = {
+	{ "cma_area", "cma_area" },
+	{ "chunk_order", "chunk_order" },
+	{ "max_bytes", "max_bytes" },
+	{ "pool_bytes", "pool_bytes" },
+	{ "numa_policy", "numa_policy" },
+	{ "enabled", "enable" },
+};
+
+/* "heapctl: note: WHAT: WHY: skipped" on standard error. */
+static void note_skipped(const char *what, const char *why)
+{
+	fprintf(stderr, "heapctl: note: %s: %s: skipped\n", what, why);
+}
+
+#define NOTE_NO_ATTR	"this module does not have it"
+
+/*
+ * Does heap @name lack the file of @a (a module older than heapctl)? If
+ * so, say that it is skipped.
+ */
+static bool attr_missing(const char *name, const struct saved_attr *a)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	/* Not a module's heap directory at all: nothing to skip. */
+	heap_path(path, sizeof(path), name, "chunk_order");
+	if (stat(path, &st))
+		return false;
+	heap_path(path, sizeof(path), name, a->file);
+	if (stat(path, &st) == 0 || errno != ENOENT)
+		return false;
+	note_skipped(path, NOTE_NO_ATTR);
+	return true;
+}
+
 int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	struct json_object *obj, *heaps;
 	const char *file = NULL;
-	char **names, word[32], path[PATH_MAX];
+	char **names, word[32], path[PATH_MAX], sys[PATH_MAX];
 	int ret, i, err;
 
 	ret = heapctl_simple_args(cmd, argc, argv, NULL, 0, 1);
@@ -105,15 +157,27 @@ int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv)
 	obj = json_object_new_object();
 	json_object_object_add(obj, "version", json_object_new_int(SAVE_VERSION));
 	heaps = json_object_new_array();
-	for (i = 0; names[i]; i++)
-		json_object_array_add(heaps, heap_to_json(names[i], HEAP_SAVE));
+	for (i = 0; names[i]; i++) {
+		struct json_object *heap = heap_to_json(names[i], HEAP_SAVE), *val;
+		size_t j;
+
+		/* Left out, not null: restore skips what it lacks too. */
+		for (j = 0; j < ARRAY_SIZE(saved_attrs); j++)
+			if (json_object_object_get_ex(heap, saved_attrs[j].key, &val) && !val &&
+			    attr_missing(names[i], &saved_attrs[j]))
+				json_object_object_del(heap, saved_attrs[j].key);
+		json_object_array_add(heaps, heap);
+	}
 	heapctl_free_list(names);
 	json_object_object_add(obj, "heaps", heaps);
 	err = heapctl_global_policy(word, sizeof(word), NULL);
-	if (err && err != -ENOENT)
-		heapctl_warn(SYSFS_DIR "/numa_policy", -err,
-			     heapctl_hint(NULL, "numa_policy", -err, false));
-	json_object_object_add(obj, "numa_policy", err ? NULL : json_object_new_string(word));
+	heapctl_path(sys, sizeof(sys), SYSFS_DIR "/numa_policy");
+	if (err == -ENOENT)
+		note_skipped(sys, NOTE_NO_ATTR);
+	else if (err)
+		heapctl_warn(sys, -err, heapctl_hint(NULL, "numa_policy", -err, false));
+	else
+		json_object_object_add(obj, "numa_policy", json_object_new_string(word));
 
 	/*
 	 * An attribute that could not be read (not one that is unset, or
@@ -139,7 +203,10 @@ struct saved_heap {
 	const char *name;
 	struct json_object *obj;
 	struct heap_config cfg;
+	bool has_pool;			/* pool_bytes, which heap_config lacks */
+	uint64_t pool_bytes;
 	struct json_object *cur;	/* the heap as it is, or NULL */
+	bool created;			/* made by this restore */
 };
 
 static char *read_all(FILE *f, size_t *len)
@@ -333,6 +400,11 @@ static const char *check_key(struct saved_heap *h, const char *key, struct json_
 			return "max_bytes must be a number of bytes";
 		h->cfg.has_max = true;
 		h->cfg.max_bytes = json_object_get_uint64(val);
+	} else if (!strcmp(key, "pool_bytes")) {
+		if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) < 0)
+			return "pool_bytes must be a number of bytes";
+		h->has_pool = true;
+		h->pool_bytes = json_object_get_uint64(val);
 	} else if (!strcmp(key, "numa_policy")) {
 		s = json_str(val);
 		if (!s || !heapctl_valid_policy(heapctl_heap_policies, s))
@@ -467,20 +539,166 @@ static bool heap_differs(const struct saved_heap *h, char *buf, size_t size)
 	return buf[0];
 }
 
+/*
+ * The global policy: left alone if the module lacks the file, and set
+ * if it differs. A kernel that refuses the policy (EOPNOTSUPP: a stock
+ * kernel takes only off) is noted and skipped, not a failure: the heaps
+ * still come up, with chunks from their own areas.
+ */
 static int restore_policy(const char *policy, bool dry_run)
 {
-	char word[32];
+	char word[32], path[PATH_MAX];
+	bool at_open;
+	int err;
 
 	if (!policy)
 		return 0;
-	if (!heapctl_global_policy(word, sizeof(word), NULL) && !strcmp(word, policy)) {
+	heapctl_path(path, sizeof(path), SYSFS_DIR "/numa_policy");
+	err = heapctl_global_policy(word, sizeof(word), NULL);
+	if (err == -ENOENT) {
+		note_skipped(path, NOTE_NO_ATTR);
+		return 0;
+	}
+	if (!err && !strcmp(word, policy)) {
 		printf("numa_policy: unchanged (%s)\n", policy);
 		return 0;
 	}
-	if (!dry_run && heapctl_set_global_policy(policy))
-		return EXIT_FAIL;
+	if (!dry_run) {
+		err = heapctl_write(path, policy, &at_open);
+		if (err == -EOPNOTSUPP) {
+			fprintf(stderr, "heapctl: note: %s: %s refused (%s): skipped\n",
+				path, policy, HEAPCTL_HINT_NO_NUMA);
+			return 0;
+		}
+		if (err)
+			return heapctl_fail(path, -err,
+					    heapctl_hint(NULL, "numa_policy", -err, at_open));
+	}
 	printf("numa_policy: %s %s\n", dry_run ? "would be set to" : "set to", policy);
 	return 0;
+}
+
+/*
+ * Skip, with a note, the keys of @h whose file the existing heap lacks:
+ * they leave the comparison and the configuration.
+ */
+static void skip_missing(struct saved_heap *h)
+{
+	struct json_object *val;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(saved_attrs); i++) {
+		const char *key = saved_attrs[i].key;
+
+		if (!json_object_object_get_ex(h->obj, key, &val) || !val ||
+		    !attr_missing(h->name, &saved_attrs[i]))
+			continue;
+		json_object_object_del(h->obj, key);
+		if (!strcmp(key, "cma_area"))
+			h->cfg.cma_area = NULL;
+		else if (!strcmp(key, "chunk_order"))
+			h->cfg.chunk_order = -1;
+		else if (!strcmp(key, "max_bytes"))
+			h->cfg.has_max = false;
+		else if (!strcmp(key, "pool_bytes"))
+			h->has_pool = false;
+		else if (!strcmp(key, "numa_policy"))
+			h->cfg.numa_policy = NULL;
+		else if (!strcmp(key, "enabled"))
+			h->cfg.enable = -1;
+	}
+}
+
+static int write_pool(const struct saved_heap *h)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)h->pool_bytes);
+	return heap_write(h->name, "pool_bytes", buf);
+}
+
+/* The heap's policy, as write_config() would, but EOPNOTSUPP is a note. */
+static int write_heap_policy(const struct saved_heap *h)
+{
+	const char *have = heapctl_jstr(h->cur, "numa_policy");
+	char path[PATH_MAX];
+	bool at_open;
+	int err;
+
+	if (!h->cfg.numa_policy || (have && !strcmp(have, h->cfg.numa_policy)))
+		return 0;
+	heap_path(path, sizeof(path), h->name, "numa_policy");
+	err = heapctl_write(path, h->cfg.numa_policy, &at_open);
+	if (err == -EOPNOTSUPP && !at_open) {
+		fprintf(stderr, "heapctl: note: %s: %s refused (%s): skipped\n",
+			path, h->cfg.numa_policy, HEAPCTL_HINT_NO_NUMA);
+		return 0;
+	}
+	if (err)
+		return heapctl_fail(path, -err, err == -EINVAL ?
+				    "use one of default, off, local, bind, interleave" :
+				    heapctl_hint(NULL, "numa_policy", -err, at_open));
+	return 0;
+}
+
+/*
+ * Apply @h to its heap as it is (h->cur): heap_apply() for the area,
+ * order and quota; then the policy and the pool, which heap_apply() does
+ * not know, before a disabled heap is enabled. The pool needs the area:
+ * it holds at most what the heap's area holds, and the kernel checks the
+ * area and order against it. So a smaller pool is written first, while
+ * the old area and order still hold it, and a larger one last.
+ */
+static int apply_heap(struct saved_heap *h)
+{
+	struct heap_config cfg = h->cfg;
+	struct json_object *val;
+	bool enabled = json_object_object_get_ex(h->cur, "enabled", &val) && val &&
+		       json_object_get_boolean(val);
+	bool want = cfg.enable < 0 ? enabled : cfg.enable;
+	uint64_t pool = 0;
+	bool has_pool = heapctl_ju64(h->cur, "pool_bytes", &pool);
+	bool pool_changes = h->has_pool && (!has_pool || pool != h->pool_bytes);
+	bool shrink = pool_changes && has_pool && h->pool_bytes < pool;
+
+	cfg.numa_policy = NULL;
+	if (!enabled)
+		cfg.enable = 0;	/* enabled below, once everything is set */
+	if (shrink && write_pool(h))
+		return EXIT_FAIL;
+	if (heap_apply(h->name, &cfg, h->cur) || write_heap_policy(h))
+		return EXIT_FAIL;
+	if (pool_changes && !shrink && write_pool(h))
+		return EXIT_FAIL;
+	if (!enabled && want && heap_write(h->name, "enable", "1"))
+		return EXIT_FAIL;
+	return 0;
+}
+
+/* Make heap @h (mkdir) and apply it; on failure remove it again. */
+static int create_heap(struct saved_heap *h)
+{
+	static const struct heap_config none = { .chunk_order = -1, .enable = -1 };
+	char path[PATH_MAX];
+	int err;
+
+	if (heap_create(h->name, &none))
+		return EXIT_FAIL;
+	h->created = true;
+	h->cur = heap_to_json(h->name, HEAP_SAVE);
+	skip_missing(h);
+	if (!apply_heap(h))
+		return 0;
+	/* Leave nothing half-made. */
+	heap_path(path, sizeof(path), h->name, NULL);
+	err = heapctl_rmdir(path);
+	if (err) {
+		heapctl_fail(path, -err, "could not remove the half-made heap");
+	} else {
+		fprintf(stderr, "heapctl: removed the half-made heap %s\n", h->name);
+		h->created = false;
+	}
+	return EXIT_FAIL;
 }
 
 /*
@@ -501,29 +719,209 @@ static void restore_summary(const struct saved_heap *heaps, size_t n, size_t fai
 	fputc('\n', stderr);
 }
 
+/* ---- the record: the heaps restore --record made ---- */
+
+/*
+ * The heap names in @file, one a line, as a NULL-ended list; a missing
+ * file is an empty list. 0 or an exit code (a line that is not a heap
+ * name: nothing is done with a file that is not a record).
+ */
+static int read_record(const char *file, char ***namesp)
+{
+	char *line = NULL, **names, **nv;
+	size_t n = 0, lineno = 0, size = 0;
+	ssize_t len;
+	FILE *f;
+
+	names = calloc(1, sizeof(*names));
+	if (!names)
+		return heapctl_fail("heapctl", ENOMEM, NULL);
+	f = fopen(file, "re");
+	if (!f) {
+		if (errno == ENOENT) {
+			*namesp = names;
+			return 0;
+		}
+		free(names);
+		return heapctl_fail(file, errno, heapctl_hint(NULL, "", errno, false));
+	}
+	while ((len = getline(&line, &size, f)) > 0) {
+		lineno++;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!heapctl_valid_name(line)) {
+			heapctl_failf("%s: line %zu: not a heap name: not a heapctl record",
+				      file, lineno);
+			goto fail;
+		}
+		nv = realloc(names, (n + 2) * sizeof(*names));
+		if (!nv)
+			goto nomem;
+		names = nv;
+		names[n] = strdup(line);
+		if (!names[n])
+			goto nomem;
+		names[++n] = NULL;
+	}
+	free(line);
+	fclose(f);
+	*namesp = names;
+	return 0;
+nomem:
+	heapctl_fail("heapctl", ENOMEM, NULL);
+fail:
+	free(line);
+	fclose(f);
+	heapctl_free_list(names);
+	return EXIT_FAIL;
+}
+
+static bool in_list(char **names, const char *name)
+{
+	for (; names && *names; names++)
+		if (!strcmp(*names, name))
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Write the record: the names of @keep, and of @heaps made by this
+ * restore, that are heaps now, sorted, one a line; no such heap: remove
+ * @file. Its directory is made (one level, mode 0755) if missing.
+ */
+static int write_record(const char *file, char **keep, const struct saved_heap *heaps,
+			size_t n)
+{
+	const char **v;
+	char path[PATH_MAX], *text;
+	size_t i, count = 0, len = 1;
+	int ret;
+
+	for (i = 0; keep && keep[i]; i++)
+		;
+	v = calloc(i + n + 1, sizeof(*v));
+	if (!v)
+		return heapctl_fail("heapctl", ENOMEM, NULL);
+	for (i = 0; keep && keep[i]; i++) {
+		heap_path(path, sizeof(path), keep[i], NULL);
+		if (heapctl_is_dir(path))
+			v[count++] = keep[i];
+	}
+	for (i = 0; i < n; i++)
+		if (heaps[i].created && !in_list(keep, heaps[i].name))
+			v[count++] = heaps[i].name;
+	if (!count) {
+		free(v);
+		if (unlink(file) && errno != ENOENT)
+			return heapctl_fail(file, errno, heapctl_hint(NULL, "", errno, false));
+		return 0;
+	}
+	qsort(v, count, sizeof(*v), cmp_str);
+	for (i = 0; i < count; i++)
+		len += strlen(v[i]) + 1;
+	text = calloc(1, len);
+	if (!text) {
+		free(v);
+		return heapctl_fail("heapctl", ENOMEM, NULL);
+	}
+	for (i = 0; i < count; i++) {
+		if (i)
+			strcat(text, "\n");
+		strcat(text, v[i]);
+	}
+	ret = strrchr(file, '/') > file ? make_parent(file) : 0;
+	if (!ret)
+		ret = write_atomic(file, text);
+	free(text);
+	free(v);
+	return ret;
+}
+
+/*
+ * rmdir heap @name, made by restore --record, and say so as @fmt does
+ * ("%s: destroyed" or "destroyed %s"); add its live buffers to *@live.
+ */
+static int destroy_recorded(const char *name, const char *fmt, uint64_t *live)
+{
+	char path[PATH_MAX];
+	uint64_t buffers = 0;
+
+	heap_path(path, sizeof(path), name, "buffers");
+	heapctl_read_u64(path, &buffers);
+	if (heap_rmdir(name))
+		return EXIT_FAIL;
+	printf(fmt, name);
+	putchar('\n');
+	*live += buffers;
+	return 0;
+}
+
+static void print_live(uint64_t live)
+{
+	if (live)
+		printf("%llu live buffers keep their chunks until they are released\n",
+		       (unsigned long long)live);
+}
+
+/*
+ * The heaps in the record that @heaps no longer names, and that exist:
+ * removed (or, @dry_run, said so). Goes on past a failure; 0 or 1.
+ */
+static int prune(char **recorded, const struct saved_heap *heaps, size_t n, bool dry_run)
+{
+	char path[PATH_MAX];
+	uint64_t live = 0;
+	int ret = 0;
+	size_t i, j;
+
+	for (i = 0; recorded[i]; i++) {
+		for (j = 0; j < n && strcmp(heaps[j].name, recorded[i]); j++)
+			;
+		heap_path(path, sizeof(path), recorded[i], NULL);
+		if (j < n || !heapctl_is_dir(path))
+			continue;
+		if (dry_run)
+			printf("%s: would be destroyed (recorded, no longer named)\n", recorded[i]);
+		else if (destroy_recorded(recorded[i], "%s: destroyed (recorded, no longer named)",
+					  &live))
+			ret = EXIT_FAIL;
+	}
+	print_live(live);
+	return ret;
+}
+
 int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "record", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct saved_heap *heaps = NULL;
 	struct json_object *obj;
-	const char *file, *policy = NULL;
-	char diff[512], path[PATH_MAX];
+	const char *file, *policy = NULL, *record = NULL;
+	char diff[512], path[PATH_MAX], **recorded = NULL;
 	bool force = false, refused = false, dry_run = false;
 	size_t i, n = 0;
-	int opt, ret;
+	int opt, ret, pruned;
 
-	while ((opt = getopt_long(argc, argv, "fnh", opts, NULL)) != -1) {
+	while ((opt = heapctl_getopt(argc, argv, "fnR:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			force = true;
 			break;
 		case 'n':
 			dry_run = true;
+			break;
+		case 'R':
+			record = optarg;
 			break;
 		case 'h':
 			heapctl_cmd_usage(cmd, stdout, true);
@@ -532,7 +930,7 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 			return heapctl_bad_usage(cmd);
 		}
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 || (record && !*record))
 		return heapctl_bad_usage(cmd);
 	heapctl_path(path, sizeof(path), HEAPCTL_CONFIG_FILE);
 	file = optind < argc ? argv[optind] : path;
@@ -543,6 +941,8 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 	if (ret)
 		goto out_put;
 	ret = heap_names(NULL);
+	if (!ret && record)
+		ret = read_record(record, &recorded);
 	if (ret)
 		goto out;
 
@@ -552,6 +952,7 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 		if (!heapctl_is_dir(path))
 			continue;
 		heaps[i].cur = heap_to_json(heaps[i].name, HEAP_SAVE);
+		skip_missing(&heaps[i]);
 		if (heap_differs(&heaps[i], diff, sizeof(diff)) && !force) {
 			heapctl_failf(
 				"heap %s exists with other settings (%s); use --force to rewrite it",
@@ -565,33 +966,88 @@ int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	ret = restore_policy(policy, dry_run);
+	pruned = !ret && recorded ? prune(recorded, heaps, n, dry_run) : 0;
 	for (i = 0; i < n && !ret; i++) {
 		struct saved_heap *h = &heaps[i];
 		const char *verb;
 
 		if (!h->cur) {
 			verb = dry_run ? "would be created" : "created";
-			ret = dry_run ? 0 : heap_create(h->name, &h->cfg);
+			ret = dry_run ? 0 : create_heap(h);
 			if (!ret)
 				printf("%s: %s\n", h->name, verb);
 		} else if (!heap_differs(h, diff, sizeof(diff))) {
 			printf("%s: unchanged\n", h->name);
 		} else {
 			verb = dry_run ? "would be rewritten" : "rewritten";
-			ret = dry_run ? 0 : heap_apply(h->name, &h->cfg, h->cur);
+			ret = dry_run ? 0 : apply_heap(h);
 			if (!ret)
 				printf("%s: %s (%s)\n", h->name, verb, diff);
 		}
 		if (ret)
 			restore_summary(heaps, n, i);
 	}
+	/* Even after a failure: what was made is recorded. */
+	if (record && !dry_run && write_record(record, recorded, heaps, n))
+		ret = EXIT_FAIL;
 	if (!ret)
-		ret = heapctl_status();
+		ret = pruned ? pruned : heapctl_status();
 out:
 	for (i = 0; i < n; i++)
 		json_object_put(heaps[i].cur);
 	free(heaps);
+	heapctl_free_list(recorded);
 out_put:
 	json_object_put(obj);
+	return ret;
+}
+
+/*
+ * heapctl clear --recorded FILE: remove only the heaps FILE names (those
+ * restore --record made), going on past a failure; FILE then names those
+ * that are left, or is removed. Without --recorded: heapctl clear.
+ */
+int cmd_clear_recorded(const struct heapctl_cmd *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "recorded", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *record = NULL;
+	char path[PATH_MAX], **names;
+	uint64_t live = 0;
+	int opt, ret = EXIT_OK;
+	size_t i;
+
+	while ((opt = heapctl_getopt(argc, argv, "R:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'R':
+			record = optarg;
+			break;
+		case 'h':
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		default:
+			return heapctl_bad_usage(cmd);
+		}
+	}
+	if (!record) {
+		optind = 0;
+		return cmd_clear(cmd, argc, argv);
+	}
+	if (optind < argc || !*record)
+		return heapctl_bad_usage(cmd);
+	if (read_record(record, &names))
+		return EXIT_FAIL;
+	for (i = 0; names[i]; i++) {
+		heap_path(path, sizeof(path), names[i], NULL);
+		if (heapctl_is_dir(path) && destroy_recorded(names[i], "destroyed %s", &live))
+			ret = EXIT_FAIL;
+	}
+	print_live(live);
+	if (write_record(record, names, NULL, 0))
+		ret = EXIT_FAIL;
+	heapctl_free_list(names);
 	return ret;
 }

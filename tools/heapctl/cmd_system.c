@@ -150,40 +150,40 @@ static int cmp_areas(const void *x, const void *y)
 	return strcmp(heapctl_jstr(*a, "name"), heapctl_jstr(*b, "name"));
 }
 
+/* areas' columns: the keys of each area object. */
+static const struct heapctl_column area_columns[] = {
+	{ .key = "name" },
+	{ .key = "node" },
+	{ .key = "size", .size = true },
+	{ .key = "free", .size = true },
+};
+static int area_sel[HEAPCTL_MAX_COLUMNS], area_nsel;
+
 static void areas_print(struct json_object *obj)
 {
 	struct json_object *areas = json_object_object_get(obj, "areas");
-	size_t i, n = json_object_array_length(areas);
-	struct table *t;
 
-	if (!n) {
-		puts("no CMA areas");
+	if (!json_object_array_length(areas)) {
+		if (!heapctl_out.noheadings)
+			puts("no CMA areas");
 		return;
 	}
-	t = table_new(4, "AREA", "NODE", "SIZE", "FREE");
-	for (i = 0; i < n; i++) {
-		struct json_object *a = json_object_array_get_idx(areas, i);
-		char node[16], size[32], free[32];
-
-		table_add(t, heapctl_jstr(a, "name"),
-			  heapctl_jtext(a, "node", false, node, sizeof(node)),
-			  heapctl_jtext(a, "size", true, size, sizeof(size)),
-			  heapctl_jtext(a, "free", true, free, sizeof(free)));
-	}
-	table_print(t);
+	heapctl_print_rows(area_columns, area_sel, area_nsel, areas);
 }
 
 int cmd_areas(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	struct json_object *obj, *areas;
 	char path[PATH_MAX], **names;
-	bool json = false;
 	int ret, err, i;
 	size_t n;
 
-	ret = heapctl_simple_args(cmd, argc, argv, &json, 0, 0);
+	ret = heapctl_args(cmd, argc, argv, ARGS_JSON | ARGS_TABLE, 0, 0);
 	if (ret >= 0)
 		return ret;
+	area_nsel = heapctl_columns(cmd, area_columns, ARRAY_SIZE(area_columns), area_sel);
+	if (area_nsel < 0)
+		return EXIT_USAGE;
 
 	areas = json_object_new_array();
 	read_module_areas(areas);
@@ -205,9 +205,9 @@ int cmd_areas(const struct heapctl_cmd *cmd, int argc, char **argv)
 	for (i = 0; (size_t)i < n; i++)
 		read_free(json_object_array_get_idx(areas, i));
 
-	obj = json_object_new_object();
+	obj = heapctl_json_new();
 	json_object_object_add(obj, "areas", areas);
-	return heapctl_output(obj, json, areas_print);
+	return heapctl_output(obj, areas_print);
 }
 
 int heapctl_global_policy(char *word, size_t size, struct json_object **words)
@@ -253,7 +253,7 @@ static struct json_object *numa_to_json(void)
 			     heapctl_hint(numa_hints, "numa_policy", -err, false));
 		return NULL;
 	}
-	obj = json_object_new_object();
+	obj = heapctl_json_new();
 	json_object_object_add(obj, "numa_policy", json_object_new_string(word));
 	json_object_object_add(obj, "available", words);
 	heapctl_path(path, sizeof(path), SYSFS_DIR "/numa_active");
@@ -296,10 +296,9 @@ int cmd_numa(const struct heapctl_cmd *cmd, int argc, char **argv)
 {
 	struct json_object *obj, *active;
 	const char *policy = NULL;
-	bool json = false;
 	int ret;
 
-	ret = heapctl_simple_args(cmd, argc, argv, &json, 0, 1);
+	ret = heapctl_args(cmd, argc, argv, ARGS_JSON, 0, 1);
 	if (ret >= 0)
 		return ret;
 	if (optind < argc) {
@@ -318,5 +317,5 @@ int cmd_numa(const struct heapctl_cmd *cmd, int argc, char **argv)
 	    json_object_object_get_ex(obj, "numa_active", &active) && active &&
 	    !json_object_get_boolean(active))
 		fprintf(stderr, "heapctl: numa_active is 0: %s acts as off\n", policy);
-	return heapctl_output(obj, json, numa_print);
+	return heapctl_output(obj, numa_print);
 }

@@ -21,7 +21,7 @@ enum attr_kind {
 
 /*
  * The attributes of a heap, in the order show, list and save print them.
- * @key is the JSON key and @label the text one, if not @file; @size: the
+ * @key is the JSON key, and show's label, if not @file; @size: the
  * value is a number of bytes. An ATTR_SPLIT @file is a directory with one
  * subdirectory per area (areas/<area>/bytes), per node
  * (nodes/node<N>/bytes) or per latency bucket (latency_us/<floor>/count):
@@ -36,7 +36,6 @@ static const struct heap_attr {
 	unsigned int mask;
 	bool size;
 	const char *key;
-	const char *label;
 	const char *split_key;
 	const char *split_prefix;
 	const char *split_file;
@@ -48,19 +47,18 @@ static const struct heap_attr {
 	ATTR("cma_area", ATTR_STR, HEAP_LIST | HEAP_SHOW | HEAP_SAVE),
 	ATTR("chunk_order", ATTR_U64, HEAP_LIST | HEAP_SHOW | HEAP_SAVE),
 	ATTR("chunk_size", ATTR_U64, HEAP_LIST | HEAP_SHOW, .size = true),
-	ATTR("max_bytes", ATTR_U64, HEAP_SHOW | HEAP_SAVE, .size = true),
-	ATTR("pool_bytes", ATTR_U64, HEAP_SHOW, .size = true),
+	ATTR("max_bytes", ATTR_U64, HEAP_LIST | HEAP_SHOW | HEAP_SAVE, .size = true),
+	ATTR("pool_bytes", ATTR_U64, HEAP_SHOW | HEAP_SAVE, .size = true),
 	ATTR("numa_policy", ATTR_POLICY, HEAP_SHOW | HEAP_SAVE),
-	ATTR("enable", ATTR_BOOL, HEAP_LIST | HEAP_SHOW | HEAP_SAVE,
-	     .key = "enabled", .label = "state"),
+	ATTR("enable", ATTR_BOOL, HEAP_LIST | HEAP_SHOW | HEAP_SAVE, .key = "enabled"),
 	ATTR("device", ATTR_STR, HEAP_SHOW),
-	ATTR("bytes", ATTR_U64, HEAP_LIST | HEAP_SHOW, .size = true),
+	ATTR("bytes", ATTR_U64, HEAP_LIST | HEAP_SHOW | HEAP_TOP, .size = true),
 	ATTR("buffers", ATTR_U64, HEAP_LIST | HEAP_SHOW),
 	ATTR("peak", ATTR_U64, HEAP_SHOW, .size = true),
-	ATTR("failures", ATTR_U64, HEAP_SHOW),
+	ATTR("failures", ATTR_U64, HEAP_LIST | HEAP_SHOW | HEAP_TOP),
 	ATTR("cma_calls", ATTR_U64, HEAP_SHOW),
 	ATTR("cma_failures", ATTR_U64, HEAP_SHOW),
-	ATTR("pool_ready", ATTR_U64, HEAP_SHOW, .size = true),
+	ATTR("pool_ready", ATTR_U64, HEAP_LIST | HEAP_SHOW, .size = true),
 	ATTR("pool_hits", ATTR_U64, HEAP_SHOW),
 	ATTR("pool_misses", ATTR_U64, HEAP_SHOW),
 	ATTR("pool_refills", ATTR_U64, HEAP_SHOW),
@@ -71,7 +69,7 @@ static const struct heap_attr {
 	ATTR("nodes", ATTR_SPLIT, HEAP_SHOW, .size = true, .key = "node_bytes",
 	     .split_key = "node", .split_prefix = "node", .split_file = "bytes",
 	     .split_label = "node %s"),
-	ATTR("latency_us", ATTR_SPLIT, HEAP_SHOW, .key = "latency", .label = "latency",
+	ATTR("latency_us", ATTR_SPLIT, HEAP_SHOW | HEAP_TOP, .key = "latency",
 	     .split_key = "floor_us", .split_prefix = "", .split_file = "count",
 	     .split_label = "%s us", .sparse = true),
 #undef ATTR
@@ -80,11 +78,6 @@ static const struct heap_attr {
 static const char *attr_key(const struct heap_attr *a)
 {
 	return a->key ? a->key : a->file;
-}
-
-static const char *attr_label(const struct heap_attr *a)
-{
-	return a->label ? a->label : attr_key(a);
 }
 
 /* What a failed write of each attribute means, in the ABI's words. */
@@ -335,14 +328,14 @@ static void print_split(const struct heap_attr *a, struct json_object *arr)
 		if (a->sparse && heapctl_ju64(o, a->split_file, &v) && !v)
 			continue;
 		if (!shown++)
-			printf("%s:\n", attr_label(a));
+			printf("%s:\n", attr_key(a));
 		snprintf(label, sizeof(label), a->split_label,
 			 heapctl_jtext(o, a->split_key, false, key, sizeof(key)));
 		printf("  %-16s %s\n", label,
 		       heapctl_jtext(o, a->split_file, a->size, num, sizeof(num)));
 	}
 	if (!shown) {
-		snprintf(label, sizeof(label), "%s:", attr_label(a));
+		snprintf(label, sizeof(label), "%s:", attr_key(a));
 		printf("%-13s none\n", label);
 	}
 }
@@ -353,7 +346,8 @@ void heap_print(struct json_object *heap)
 	char buf[64], label[32];
 	size_t i;
 
-	printf("%-13s %s\n", "heap:", heapctl_jstr(heap, "name"));
+	/* The labels are the JSON keys, so that text and JSON agree. */
+	printf("%-13s %s\n", "name:", heapctl_jstr(heap, "name"));
 	for (i = 0; i < ARRAY_SIZE(heap_attrs); i++) {
 		const struct heap_attr *a = &heap_attrs[i];
 		const char *text;
@@ -365,9 +359,7 @@ void heap_print(struct json_object *heap)
 			print_split(a, val);
 			continue;
 		}
-		if (a->kind == ATTR_BOOL && val)
-			text = json_object_get_boolean(val) ? "enabled" : "disabled";
-		else if (!strcmp(a->file, "max_bytes") && heapctl_ju64(heap, "max_bytes", &v) &&
+		if (!strcmp(a->file, "max_bytes") && heapctl_ju64(heap, "max_bytes", &v) &&
 			 !v)
 			text = "unlimited";
 		else if (!strcmp(a->file, "pool_bytes") && heapctl_ju64(heap, "pool_bytes", &v) &&
@@ -375,7 +367,7 @@ void heap_print(struct json_object *heap)
 			text = "none";
 		else
 			text = heapctl_jtext(heap, attr_key(a), a->size, buf, sizeof(buf));
-		snprintf(label, sizeof(label), "%s:", attr_label(a));
+		snprintf(label, sizeof(label), "%s:", attr_key(a));
 		printf("%-13s %s\n", label, text);
 	}
 }

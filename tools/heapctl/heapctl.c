@@ -7,6 +7,7 @@
  * error reporting and output: each read command builds one json-c object
  * and prints it either as JSON or as text from that object.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,19 +15,52 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "heapctl.h"
 
-#define JSON_OPTION_HELP "  -j, --json    print JSON instead of text\n"
+#define JSON_OPTION_HELP \
+	"  -j, --json            print JSON instead of text (one line)\n" \
+	"  -p, --pretty          print the JSON indented\n"
+#define TABLE_OPTION_HELP \
+	"  -o, --output COLUMNS  the columns to print, comma-separated (any case)\n" \
+	"  -n, --noheadings      print no heading line\n" \
+	"  -b, --bytes           print sizes as numbers of bytes\n"
 
 static const struct heapctl_cmd commands[] = {
-	{ "list", cmd_list, "[-j]", "list the heaps",
-	  "List every heap: its CMA area, chunk size, state, bytes in use and\n"
-	  "live buffers.\n\n" JSON_OPTION_HELP },
-	{ "show", cmd_show, "[-j] NAME", "show everything about one heap",
+	{ "list", cmd_list, "[-j] [-p] [-o COLUMNS] [-n] [-b]", "list the heaps",
+	  "List every heap: its CMA area, chunk size, state, bytes in use against\n"
+	  "its quota (max_bytes, unlimited if 0), live buffers, the pool's ready\n"
+	  "bytes and failed allocations.\n\n" JSON_OPTION_HELP TABLE_OPTION_HELP
+	  "\ncolumns: NAME CMA_AREA CHUNK_ORDER CHUNK_SIZE ENABLED BYTES MAX_BYTES\n"
+	  "         BUFFERS POOL_READY FAILURES (all but CHUNK_ORDER by default)\n" },
+	{ "show", cmd_show, "[-j] [-p] NAME", "show everything about one heap",
 	  "Show every attribute of heap NAME, with its bytes per CMA area and per\n"
 	  "NUMA node. Attributes the module does not have are shown as \"-\"\n"
 	  "(null in JSON).\n\n" JSON_OPTION_HELP },
+	{ "status", cmd_status, "[-j] [-p]", "show the module, its features and totals",
+	  "Show the chunk_heap module's version, the features the running kernel\n"
+	  "allows (and why one is missing), the global NUMA policy, the state of\n"
+	  "chunk-heap.service, and totals over the heaps.\n\n" JSON_OPTION_HELP },
+	{ "buffers", cmd_buffers, "[-j] [-p] [-o COLUMNS] [-n] [-b] [NAME]",
+	  "list the processes that hold chunk-heap buffers",
+	  "List the dma-buf file descriptors of chunk heaps (or of heap NAME, any\n"
+	  "dma-buf heap) that processes hold, from /proc/PID/fdinfo. Processes\n"
+	  "heapctl cannot read are left out: run it as root to see all. Buffers\n"
+	  "held only by a mapping or by a device are not listed.\n\n"
+	  JSON_OPTION_HELP TABLE_OPTION_HELP
+	  "\ncolumns: PID COMM FD HEAP SIZE INODE\n" },
+	{ "top", cmd_top, "[-i SECONDS] [-c COUNT] [-j] [-p] [-o COLUMNS] [-n] [-b] [NAME...]",
+	  "show the heaps' activity every interval",
+	  "Every SECONDS, print for each heap (or each NAME) the allocations and\n"
+	  "failures per second, the bytes in use, and the median and 99th\n"
+	  "percentile latency of the interval's allocations, from the latency\n"
+	  "histogram: the floor of the bucket they fall in (the real value is\n"
+	  "below twice that). One table, or one JSON line, per interval.\n\n"
+	  "  -i, --interval SECONDS  seconds between samples (default 1; 0.1 works)\n"
+	  "  -c, --count COUNT       stop after COUNT intervals (default: never)\n"
+	  JSON_OPTION_HELP TABLE_OPTION_HELP
+	  "\ncolumns: NAME ALLOCS_PER_S FAILURES_PER_S BYTES P50_US P99_US\n" },
 	{ "create", cmd_create,
 	  "NAME --area AREA (--order N | --chunk-size SIZE) [--max SIZE]\n"
 	  "                      [--numa-policy POLICY] [--enable]",
@@ -59,18 +93,22 @@ static const struct heapctl_cmd commands[] = {
 	  "  -p, --numa-policy POLICY   default, off, local, bind or interleave\n"
 	  "  -P, --pool SIZE            bytes of pre-zeroed chunks to keep (a module\n"
 	  "                             with pool_bytes); 0 = no pool\n" },
-	{ "clear", cmd_clear, "", "remove every heap",
+	{ "clear", cmd_clear_recorded, "[--recorded FILE]", "remove every heap",
 	  "Remove every heap, as destroy does. The global NUMA policy is left\n"
-	  "alone. Goes on past a heap it cannot remove, and then exits 1.\n" },
-	{ "areas", cmd_areas, "[-j]", "list the CMA areas",
+	  "alone. Goes on past a heap it cannot remove, and then exits 1.\n\n"
+	  "  -R, --recorded FILE   remove only the heaps FILE names, those that\n"
+	  "                        restore --record FILE made; FILE then names\n"
+	  "                        those left, or is removed\n" },
+	{ "areas", cmd_areas, "[-j] [-p] [-o COLUMNS] [-n] [-b]", "list the CMA areas",
 	  "List the CMA areas with their NUMA node, size and free space. Free\n"
 	  "space comes from debugfs (/sys/kernel/debug/cma) and is \"-\" (null)\n"
-	  "when debugfs is not mounted.\n\n" JSON_OPTION_HELP },
-	{ "numa", cmd_numa, "[-j] [POLICY]", "show or set the global NUMA policy",
+	  "when debugfs is not mounted.\n\n" JSON_OPTION_HELP TABLE_OPTION_HELP
+	  "\ncolumns: NAME NODE SIZE FREE\n" },
+	{ "numa", cmd_numa, "[-j] [-p] [POLICY]", "show or set the global NUMA policy",
 	  "Without POLICY, show the module's NUMA policy and whether per-node\n"
 	  "placement is possible (numa_active). With POLICY (off, local, bind or\n"
 	  "interleave), set it.\n\n" JSON_OPTION_HELP },
-	{ "alloc", cmd_alloc, "NAME SIZE [--count N] [--hold SECONDS] [--verify]",
+	{ "alloc", cmd_alloc, "NAME SIZE [--count N] [--hold SECONDS] [--verify] [-j] [-p]",
 	  "allocate dma-bufs from a heap and time them",
 	  "Allocate SIZE bytes (64K, 24M, 1G) from /dev/dma_heap/NAME, COUNT times\n"
 	  "(default 1), and report the latency. Each buffer is released before the\n"
@@ -79,22 +117,32 @@ static const struct heapctl_cmd commands[] = {
 	  "zeroed, writes a pattern and reads it back.\n\n"
 	  "  -c, --count N          allocate N buffers, 1 to 65536 (default 1)\n"
 	  "  -H, --hold SECONDS     hold all the buffers together for SECONDS\n"
-	  "  -v, --verify           check that each buffer is zeroed and works\n" },
+	  "  -v, --verify           check that each buffer is zeroed and works\n"
+	  "  -j, --json             print one JSON object, with the latency in us\n"
+	  "  -p, --pretty           print the JSON indented\n" },
 	{ "save", cmd_save, "[FILE]", "save the heap configuration as JSON",
 	  "Write the configuration of every heap, and the global NUMA policy, as\n"
 	  "JSON to FILE (default " HEAPCTL_CONFIG_FILE "), or to standard\n"
 	  "output if FILE is \"-\". FILE is replaced atomically, with mode 0600.\n"
-	  "If anything cannot be read, nothing is written.\n" },
-	{ "restore", cmd_restore, "[--force] [--dry-run] [FILE]", "restore a saved configuration",
+	  "Every writable attribute is saved (area, order, quota, pool, policy,\n"
+	  "state); one the module lacks is left out, with a note. If anything\n"
+	  "cannot be read, nothing is written.\n" },
+	{ "restore", cmd_restore, "[--force] [--dry-run] [--record STATE] [FILE]",
+	  "restore a saved configuration",
 	  "Make the heaps FILE describes (default " HEAPCTL_CONFIG_FILE ",\n"
 	  "\"-\": standard input) and set the global NUMA policy. A heap that\n"
 	  "exists with the same settings is left alone.\n"
 	  "One that exists with other settings is refused, and nothing is\n"
 	  "changed, unless --force is given: then it is disabled if its area or\n"
 	  "order change, rewritten, and enabled again as saved. Heaps that FILE\n"
-	  "does not name are left alone.\n\n"
-	  "  -f, --force     rewrite existing heaps whose settings differ\n"
-	  "  -n, --dry-run   check FILE and say what would change, change nothing\n" },
+	  "does not name are left alone, except with --record. An attribute the\n"
+	  "module lacks, or a NUMA policy the kernel does not support, is skipped\n"
+	  "with a note.\n\n"
+	  "  -f, --force          rewrite existing heaps whose settings differ\n"
+	  "  -n, --dry-run        check FILE and say what would change, change nothing\n"
+	  "  -R, --record STATE   STATE names the heaps restore made: remove those\n"
+	  "                       FILE no longer names, then add the ones made now\n"
+	  "                       (chunk-heap.service: /run/chunk_heap/unit-heaps)\n" },
 };
 
 /* ---- errors ---- */
@@ -193,11 +241,25 @@ const char *heapctl_json_text(struct json_object *obj)
 						   JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-int heapctl_output(struct json_object *obj, bool json,
-		   void (*text)(struct json_object *obj))
+struct json_object *heapctl_json_new(void)
 {
-	if (json)
-		puts(heapctl_json_text(obj));
+	struct json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "version", json_object_new_int(HEAPCTL_JSON_VERSION));
+	return obj;
+}
+
+void heapctl_json_print(struct json_object *obj)
+{
+	puts(heapctl_out.pretty ? heapctl_json_text(obj) :
+	     json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+						 JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int heapctl_output(struct json_object *obj, void (*text)(struct json_object *obj))
+{
+	if (heapctl_out.json)
+		heapctl_json_print(obj);
 	else
 		text(obj);
 	json_object_put(obj);
@@ -245,6 +307,9 @@ const char *heapctl_jtext(struct json_object *obj, const char *key, bool size,
 		else
 			snprintf(buf, len, "%" PRIu64, v);
 		return buf;
+	case json_type_double:
+		snprintf(buf, len, "%.1f", json_object_get_double(val));
+		return buf;
 	default:
 		return "-";
 	}
@@ -255,36 +320,49 @@ struct table {
 	char **cells;
 };
 
-static void table_vadd(struct table *t, va_list ap)
+static void *xalloc(void *p)
 {
-	char **cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells));
-	int i;
-
-	if (!cells) {
+	if (!p) {
 		perror("heapctl");
 		exit(EXIT_FAIL);
 	}
+	return p;
+}
+
+static void table_add_cells(struct table *t, const char *const *row)
+{
+	char **cells = xalloc(realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*cells)));
+	int i;
+
 	t->cells = cells;
 	cells += t->nrows++ * t->ncols;
-	for (i = 0; i < t->ncols; i++) {
-		cells[i] = strdup(va_arg(ap, const char *));
-		if (!cells[i]) {
-			perror("heapctl");
-			exit(EXIT_FAIL);
-		}
-	}
+	for (i = 0; i < t->ncols; i++)
+		cells[i] = xalloc(strdup(row[i]));
+}
+
+static void table_vadd(struct table *t, va_list ap)
+{
+	const char *row[HEAPCTL_MAX_COLUMNS];
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		row[i] = va_arg(ap, const char *);
+	table_add_cells(t, row);
+}
+
+static struct table *table_empty(int ncols)
+{
+	struct table *t = xalloc(calloc(1, sizeof(*t)));
+
+	t->ncols = ncols;
+	return t;
 }
 
 struct table *table_new(int ncols, ...)
 {
-	struct table *t = calloc(1, sizeof(*t));
+	struct table *t = table_empty(ncols);
 	va_list ap;
 
-	if (!t) {
-		perror("heapctl");
-		exit(EXIT_FAIL);
-	}
-	t->ncols = ncols;
 	va_start(ap, ncols);
 	table_vadd(t, ap);
 	va_end(ap);
@@ -303,12 +381,8 @@ void table_add(struct table *t, ...)
 /* Print the rows with the columns aligned, then free the table. */
 void table_print(struct table *t)
 {
-	int *width = calloc(t->ncols, sizeof(*width)), r, c, n;
+	int *width = xalloc(calloc(t->ncols, sizeof(*width))), r, c, n;
 
-	if (!width) {
-		perror("heapctl");
-		exit(EXIT_FAIL);
-	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
 			n = strlen(t->cells[r * t->ncols + c]);
@@ -331,6 +405,87 @@ void table_print(struct table *t)
 	free(width);
 }
 
+int heapctl_columns(const struct heapctl_cmd *cmd, const struct heapctl_column *cols,
+		    size_t ncols, int *sel)
+{
+	const char *p = heapctl_out.columns;
+	char valid[512] = "";
+	size_t i, len;
+	int n = 0;
+
+	if (!p) {
+		for (i = 0; i < ncols; i++)
+			if (!cols[i].hidden)
+				sel[n++] = i;
+		return n;
+	}
+	for (;;) {
+		len = strcspn(p, ",");
+		for (i = 0; i < ncols; i++)
+			if (strlen(cols[i].key) == len && !strncasecmp(p, cols[i].key, len))
+				break;
+		if (i == ncols || n == HEAPCTL_MAX_COLUMNS) {
+			for (i = 0; i < ncols; i++) {
+				size_t at = strlen(valid);
+
+				snprintf(valid + at, sizeof(valid) - at, "%s%s", i ? "," : "",
+					 cols[i].key);
+			}
+			for (i = 0; valid[i]; i++)
+				valid[i] = toupper((unsigned char)valid[i]);
+			if (n == HEAPCTL_MAX_COLUMNS)
+				heapctl_cmd_usage_error(cmd, "at most %d columns", HEAPCTL_MAX_COLUMNS);
+			else
+				heapctl_cmd_usage_error(cmd, "unknown column '%.*s' (columns: %s)",
+							(int)len, p, valid);
+			return -1;
+		}
+		sel[n++] = i;
+		if (!p[len])
+			return n;
+		p += len + 1;
+	}
+}
+
+void heapctl_print_rows(const struct heapctl_column *cols, const int *sel, int nsel,
+			struct json_object *rows)
+{
+	const char *row[HEAPCTL_MAX_COLUMNS];
+	char buf[HEAPCTL_MAX_COLUMNS][64];
+	size_t r, n = json_object_array_length(rows);
+	struct table *t = table_empty(nsel);
+	uint64_t v;
+	int c;
+
+	if (!heapctl_out.noheadings) {
+		for (c = 0; c < nsel; c++) {
+			const char *key = cols[sel[c]].key;
+			size_t i;
+
+			for (i = 0; key[i] && i < sizeof(buf[c]) - 1; i++)
+				buf[c][i] = toupper((unsigned char)key[i]);
+			buf[c][i] = '\0';
+			row[c] = buf[c];
+		}
+		table_add_cells(t, row);
+	}
+	for (r = 0; r < n; r++) {
+		struct json_object *o = json_object_array_get_idx(rows, r);
+
+		for (c = 0; c < nsel; c++) {
+			const struct heapctl_column *col = &cols[sel[c]];
+
+			if (col->zero && !heapctl_out.bytes && heapctl_ju64(o, col->key, &v) && !v)
+				row[c] = col->zero;
+			else
+				row[c] = heapctl_jtext(o, col->key, col->size && !heapctl_out.bytes,
+						       buf[c], sizeof(buf[c]));
+		}
+		table_add_cells(t, row);
+	}
+	table_print(t);
+}
+
 /* ---- commands ---- */
 
 void heapctl_cmd_usage(const struct heapctl_cmd *cmd, FILE *f, bool full)
@@ -340,39 +495,156 @@ void heapctl_cmd_usage(const struct heapctl_cmd *cmd, FILE *f, bool full)
 		fprintf(f, "\n%s", cmd->help);
 }
 
+struct heapctl_out heapctl_out;
+
+int heapctl_cmd_usage_error(const struct heapctl_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("heapctl: ", stderr);
+	if (cmd)
+		fprintf(stderr, "%s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "; see 'heapctl %s --help'\n", cmd->name);
+	else
+		fputs("; see 'heapctl --help'\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* What the last heapctl_getopt() saw, for heapctl_bad_usage(). */
+static struct {
+	int argc, ret;
+	char *const *argv;
+	const char *optstring;
+} last_getopt;
+
+int heapctl_getopt(int argc, char *const *argv, const char *optstring,
+		   const struct option *longopts, int *longind)
+{
+	/* getopt's own messages would be a second line. */
+	opterr = 0;
+	last_getopt.argc = argc;
+	last_getopt.argv = argv;
+	last_getopt.optstring = optstring;
+	last_getopt.ret = getopt_long(argc, argv, optstring, longopts, longind);
+	return last_getopt.ret;
+}
+
+/*
+ * Say in one line what getopt refused: an unknown option, a missing
+ * argument, or one given to an option that takes none.
+ */
+static int bad_option(const struct heapctl_cmd *cmd)
+{
+	const char *arg = optind > 0 && optind <= last_getopt.argc ?
+			  last_getopt.argv[optind - 1] : "";
+	const char *opts = last_getopt.optstring + strspn(last_getopt.optstring, "+:");
+	const char *known = optopt ? strchr(opts, optopt) : NULL;
+
+	if (!strncmp(arg, "--", 2)) {
+		int len = strcspn(arg, "=");
+
+		if (!optopt)
+			return heapctl_cmd_usage_error(cmd, "unknown option '%.*s'", len, arg);
+		if (arg[len])
+			return heapctl_cmd_usage_error(cmd, "option '%.*s' takes no argument",
+						       len, arg);
+		return heapctl_cmd_usage_error(cmd, "option '%s' needs an argument", arg);
+	}
+	if (known && known[1] == ':')
+		return heapctl_cmd_usage_error(cmd, "option '-%c' needs an argument", optopt);
+	return heapctl_cmd_usage_error(cmd, "unknown option '-%c'", optopt);
+}
+
 int heapctl_bad_usage(const struct heapctl_cmd *cmd)
 {
-	heapctl_cmd_usage(cmd, stderr, false);
-	fprintf(stderr, "Run 'heapctl %s --help' for more.\n", cmd->name);
-	return EXIT_USAGE;
+	int n;
+
+	if (last_getopt.ret == '?' || last_getopt.ret == ':')
+		return bad_option(cmd);
+	/* The arguments: the commands that come here take at most one. */
+	n = last_getopt.argc - optind;
+	if (n <= 0)
+		return heapctl_cmd_usage_error(cmd, "missing argument");
+	return heapctl_cmd_usage_error(cmd, "unexpected argument '%s'",
+				       last_getopt.argv[last_getopt.argc - 1]);
+}
+
+int heapctl_bad_args(const struct heapctl_cmd *cmd, int argc, char **argv,
+		     int min, int max)
+{
+	if (argc - optind > max)
+		return heapctl_cmd_usage_error(cmd, "unexpected argument '%s'",
+					       argv[optind + max]);
+	return heapctl_cmd_usage_error(cmd, "missing argument");
+}
+
+bool heapctl_out_option(int opt)
+{
+	switch (opt) {
+	case 'j':
+		heapctl_out.json = true;
+		return true;
+	case 'p':
+		heapctl_out.pretty = true;
+		return true;
+	case 'o':
+		heapctl_out.columns = optarg;
+		return true;
+	case 'n':
+		heapctl_out.noheadings = true;
+		return true;
+	case 'b':
+		heapctl_out.bytes = true;
+		return true;
+	}
+	return false;
+}
+
+int heapctl_args(const struct heapctl_cmd *cmd, int argc, char **argv,
+		 unsigned int flags, int min, int max)
+{
+	static const struct option all[] = {
+		ARGS_JSON_LONGOPTS,
+		ARGS_TABLE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+	};
+	struct option opts[ARRAY_SIZE(all) + 1] = {};
+	char optstring[16] = "h";
+	size_t i, n = 0;
+	int opt;
+
+	if (flags & ARGS_JSON)
+		strcat(optstring, ARGS_JSON_OPTS);
+	if (flags & ARGS_TABLE)
+		strcat(optstring, ARGS_TABLE_OPTS);
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		if (strchr(optstring, all[i].val))
+			opts[n++] = all[i];
+	while ((opt = heapctl_getopt(argc, argv, optstring, opts, NULL)) != -1) {
+		if (opt == 'h') {
+			heapctl_cmd_usage(cmd, stdout, true);
+			return EXIT_OK;
+		}
+		if (opt == '?' || !heapctl_out_option(opt))
+			return heapctl_bad_usage(cmd);
+	}
+	if (argc - optind < min || argc - optind > max)
+		return heapctl_bad_args(cmd, argc, argv, min, max);
+	return -1;
 }
 
 int heapctl_simple_args(const struct heapctl_cmd *cmd, int argc, char **argv,
 			bool *json, int min, int max)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int opt;
+	int ret = heapctl_args(cmd, argc, argv, json ? ARGS_JSON : 0, min, max);
 
-	while ((opt = getopt_long(argc, argv, json ? "jh" : "h", json ? opts : opts + 1,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			*json = true;
-			break;
-		case 'h':
-			heapctl_cmd_usage(cmd, stdout, true);
-			return EXIT_OK;
-		default:
-			return heapctl_bad_usage(cmd);
-		}
-	}
-	if (argc - optind < min || argc - optind > max)
-		return heapctl_bad_usage(cmd);
-	return -1;
+	if (json)
+		*json = heapctl_out.json;
+	return ret;
 }
 
 static void usage(FILE *f)
@@ -380,7 +652,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"usage: heapctl [--root DIR] COMMAND [ARGS...]\n"
+		"usage: heapctl [--root DIR] [-j] [-p] COMMAND [ARGS...]\n"
 		"\n"
 		"Manage chunk_heap dma-buf heaps (/sys/kernel/config/chunk_heap).\n"
 		"\n"
@@ -391,6 +663,8 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  -r, --root DIR   prefix every path with DIR (also $HEAPCTL_ROOT), for tests\n"
+		"  -j, --json       read commands print JSON (one line), as their -j does\n"
+		"  -p, --pretty     print the JSON indented\n"
 		"  -V, --version    print the version\n"
 		"  -h, --help       this help\n"
 		"\n"
@@ -407,20 +681,24 @@ static int global_options(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
+		ARGS_JSON_LONGOPTS,
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *bad;
 	int opt;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:r:Vh", opts, NULL)) != -1) {
+	while ((opt = heapctl_getopt(argc, argv, "+r:jpVh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			if (!*optarg)
-				return heapctl_usage_error("--root takes a directory, not an empty string");
+				return heapctl_cmd_usage_error(NULL,
+					"--root takes a directory, not an empty string");
 			heapctl_set_root(optarg);
+			break;
+		case 'j':
+		case 'p':
+			heapctl_out_option(opt);
 			break;
 		case 'V':
 			printf("heapctl %s\n", HEAPCTL_VERSION);
@@ -428,34 +706,13 @@ static int global_options(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
-		case ':':
-			fprintf(stderr, "heapctl: option '%s' needs an argument\n",
-				argv[optind - 1]);
-			return heapctl_usage_hint();
 		default:
-			bad = argv[optind - 1];
-			if (strncmp(bad, "--", 2))
-				fprintf(stderr, "heapctl: unknown option '-%c'\n", optopt);
-			else if (optopt)	/* a known one, given "=VALUE" */
-				fprintf(stderr, "heapctl: option '%.*s' takes no argument\n",
-					(int)strcspn(bad, "="), bad);
-			else
-				fprintf(stderr, "heapctl: unknown option '%s'\n", bad);
-			return heapctl_usage_hint();
+			return bad_option(NULL);
 		}
 	}
-	opterr = 1;
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return heapctl_cmd_usage_error(NULL, "no command given");
 	return -1;
-}
-
-int heapctl_usage_hint(void)
-{
-	fputs("Run 'heapctl --help' for the commands and options.\n", stderr);
-	return EXIT_USAGE;
 }
 
 /*
@@ -487,9 +744,9 @@ int main(int argc, char **argv)
 	argv += optind;
 	/* Each command parses its own options from its name on. */
 	optind = 0;
+	last_getopt.ret = 0;
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[0], commands[i].name))
 			return close_stdout(commands[i].fn(&commands[i], argc, argv));
-	fprintf(stderr, "heapctl: unknown command '%s'\n", argv[0]);
-	return heapctl_usage_hint();
+	return heapctl_cmd_usage_error(NULL, "unknown command '%s'", argv[0]);
 }

@@ -5,6 +5,7 @@
 #ifndef HEAPCTL_H
 #define HEAPCTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,22 +60,69 @@ int cmd_save(const struct heapctl_cmd *cmd, int argc, char **argv);
 int cmd_restore(const struct heapctl_cmd *cmd, int argc, char **argv);
 int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv);
 int cmd_clear(const struct heapctl_cmd *cmd, int argc, char **argv);
+/* clear, or with --recorded FILE only the heaps restore --record made. */
+int cmd_clear_recorded(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_status(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_buffers(const struct heapctl_cmd *cmd, int argc, char **argv);
+int cmd_top(const struct heapctl_cmd *cmd, int argc, char **argv);
 
 /* Print "usage: heapctl NAME SYNOPSIS" and, if @full, the help text. */
 void heapctl_cmd_usage(const struct heapctl_cmd *cmd, FILE *f, bool full);
 
 /*
- * Parse the options of a command that takes only -j/--json and -h/--help
- * (@json NULL: only --help) and @min..@max arguments. Returns -1 to go on,
+ * Every command parses its options with heapctl_getopt(), which turns off
+ * getopt's own messages and remembers the option string, so that
+ * heapctl_bad_usage() can say in one line what was wrong.
+ */
+int heapctl_getopt(int argc, char *const *argv, const char *optstring,
+		   const struct option *longopts, int *longind);
+
+/*
+ * Output options: -j/--json and -p/--pretty (global, and per read
+ * command), -o/--output COLUMNS, -n/--noheadings and -b/--bytes (tables).
+ */
+struct heapctl_out {
+	bool json, pretty, noheadings, bytes;
+	const char *columns;
+};
+extern struct heapctl_out heapctl_out;
+
+/* The output options a command takes, for heapctl_args(). */
+#define ARGS_JSON	(1 << 0)	/* -j, -p */
+#define ARGS_TABLE	(1 << 1)	/* -o, -n, -b */
+/* The same as getopt strings and long options, for commands with more. */
+#define ARGS_JSON_OPTS		"jp"
+#define ARGS_TABLE_OPTS		"o:nb"
+#define ARGS_JSON_LONGOPTS \
+	{ "json", no_argument, NULL, 'j' }, { "pretty", no_argument, NULL, 'p' }
+#define ARGS_TABLE_LONGOPTS \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "noheadings", no_argument, NULL, 'n' }, { "bytes", no_argument, NULL, 'b' }
+/* Take output option @opt (from getopt) into heapctl_out; false if not one. */
+bool heapctl_out_option(int opt);
+
+/*
+ * Parse the options of a command that takes only the output options of
+ * @flags and -h/--help, and @min..@max arguments. Returns -1 to go on,
  * with optind at the first argument, or the exit code to return.
  */
+int heapctl_args(const struct heapctl_cmd *cmd, int argc, char **argv,
+		 unsigned int flags, int min, int max);
+/* The same with -j/--json and -p (@json NULL: only --help). */
 int heapctl_simple_args(const struct heapctl_cmd *cmd, int argc, char **argv,
 			bool *json, int min, int max);
 
-/* The exit code for a bad command line: print the usage and return 2. */
+/*
+ * The exit code for a bad command line: say in one line what is wrong
+ * (the option getopt refused, or the arguments) and return 2.
+ */
 int heapctl_bad_usage(const struct heapctl_cmd *cmd);
-/* The same for the global options: point to --help and return 2. */
-int heapctl_usage_hint(void);
+/* The same for @min..@max arguments: which one is missing or extra. */
+int heapctl_bad_args(const struct heapctl_cmd *cmd, int argc, char **argv,
+		     int min, int max);
+/* "heapctl: CMD: MSG; see 'heapctl CMD --help'" on stderr; returns 2. */
+int heapctl_cmd_usage_error(const struct heapctl_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* ---- errors and output (heapctl.c) ---- */
 
@@ -121,14 +169,25 @@ void heapctl_warn(const char *what, int err, const char *hint);
 int heapctl_status(void);
 /* @obj as indented JSON text, valid until @obj changes or is dropped. */
 const char *heapctl_json_text(struct json_object *obj);
-/* Print @obj as JSON, or as text through @text, then drop it; the status. */
-int heapctl_output(struct json_object *obj, bool json,
-		   void (*text)(struct json_object *obj));
+/* The version of the read commands' JSON (Documentation/heapctl-schema.json). */
+#define HEAPCTL_JSON_VERSION	1
+/* A new object holding only "version": HEAPCTL_JSON_VERSION. */
+struct json_object *heapctl_json_new(void);
+/* Print @obj as JSON, one line, or indented with --pretty. */
+void heapctl_json_print(struct json_object *obj);
+/*
+ * Print @obj as JSON (-j) or as text through @text, then drop it; the
+ * status.
+ */
+int heapctl_output(struct json_object *obj, void (*text)(struct json_object *obj));
 
 /* Reading a json-c object built by heapctl; NULL or false when absent. */
 const char *heapctl_jstr(struct json_object *obj, const char *key);
 bool heapctl_ju64(struct json_object *obj, const char *key, uint64_t *val);
-/* The value of @key as text: a string, a number, a size ("64 KiB"), or "-". */
+/*
+ * The value of @key as text: a string, a number (fractions with one
+ * decimal), a size ("64K"), yes or no, or "-".
+ */
 const char *heapctl_jtext(struct json_object *obj, const char *key, bool size,
 			  char *buf, size_t len);
 
@@ -141,10 +200,33 @@ struct table *table_new(int ncols, ...);
 void table_add(struct table *t, ...);
 void table_print(struct table *t);
 
+/*
+ * Tables of JSON rows, as list, areas, buffers and top print them: one
+ * column per key, headed by the key in upper case; -o picks columns.
+ */
+struct heapctl_column {
+	const char *key;
+	bool size;		/* bytes: a size, or a number with -b */
+	bool hidden;		/* only with -o */
+	const char *zero;	/* the text of 0 (not with -b), or NULL */
+};
+#define HEAPCTL_MAX_COLUMNS	32
+/*
+ * The columns -o names (or the default ones) as indexes into @cols;
+ * their number, or -1 after a usage error was printed.
+ */
+int heapctl_columns(const struct heapctl_cmd *cmd, const struct heapctl_column *cols,
+		    size_t ncols, int *sel);
+/* Print @rows (a json-c array of objects) in the columns @sel. */
+void heapctl_print_rows(const struct heapctl_column *cols, const int *sel, int nsel,
+			struct json_object *rows);
+
 /* ---- files (sysfs.c) ---- */
 
 /* Paths: every path is prefixed by --root (or $HEAPCTL_ROOT). */
 void heapctl_set_root(const char *root);
+/* Whether --root (or $HEAPCTL_ROOT) was given. */
+bool heapctl_has_root(void);
 void heapctl_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -176,6 +258,10 @@ int heapctl_rmdir(const char *path);
  * "64k", "64KIB" and "4096B", but not "64Kb" (bits); 0 or -EINVAL/-ERANGE.
  */
 int heapctl_parse_size(const char *s, uint64_t *bytes);
+/*
+ * A size as one token, as lsblk prints it: 0B, 512B, 64K, 96M, 1.5G:
+ * binary units, one decimal only when it is not 0.
+ */
 void heapctl_format_size(char *buf, size_t size, uint64_t bytes);
 
 /*
@@ -233,6 +319,7 @@ int heapctl_set_global_policy(const char *policy);
 #define HEAP_LIST	(1 << 0)	/* heapctl list */
 #define HEAP_SHOW	(1 << 1)	/* heapctl show */
 #define HEAP_SAVE	(1 << 2)	/* heapctl save, restore */
+#define HEAP_TOP	(1 << 4)	/* heapctl top */
 
 void heap_path(char *buf, size_t size, const char *name, const char *attr);
 /* The heap's directory exists; else print why not and return 1. */

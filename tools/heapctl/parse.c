@@ -50,17 +50,29 @@ int heapctl_parse_size(const char *s, uint64_t *bytes)
 
 void heapctl_format_size(char *buf, size_t size, uint64_t bytes)
 {
-	static const char units[] = "KMGTPE";
-	int i = -1;
+	static const char units[] = "BKMGTPE";
+	uint64_t whole = bytes, rem = 0, dec;
+	int i = 0;
 
-	while (bytes >= 1024 && !(bytes % 1024) && i < 5) {
-		bytes /= 1024;
+	while (i < 6 && whole >= 1024) {
+		rem = bytes & ((1ULL << (10 * (i + 1))) - 1);
+		whole >>= 10;
 		i++;
 	}
-	if (i < 0)
-		snprintf(buf, size, "%" PRIu64 " B", bytes);
+	/* One decimal, rounded to nearest: 1.96K is 2K, 1023.96K is 1M. */
+	dec = i ? (rem * 10 + (1ULL << (10 * i - 1))) >> (10 * i) : 0;
+	if (dec == 10) {
+		whole++;
+		dec = 0;
+		if (whole == 1024 && i < 6) {
+			whole = 1;
+			i++;
+		}
+	}
+	if (dec)
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, dec, units[i]);
 	else
-		snprintf(buf, size, "%" PRIu64 " %ciB", bytes, units[i]);
+		snprintf(buf, size, "%" PRIu64 "%c", whole, units[i]);
 }
 
 int heapctl_parse_uint(const char *s, uint64_t max, uint64_t *val)

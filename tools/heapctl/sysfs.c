@@ -28,6 +28,11 @@ void heapctl_set_root(const char *dir)
 	root = dir;
 }
 
+bool heapctl_has_root(void)
+{
+	return *root;
+}
+
 void heapctl_path(char *buf, size_t size, const char *fmt, ...)
 {
 	int n = snprintf(buf, size, "%s", root);
@@ -215,6 +220,8 @@ int heapctl_rmdir(const char *path)
  *   in /SUFFIX fail with ERRNO (a name such as EBUSY), as the kernel would;
  *   $HEAPCTL_TEST_FAIL_MAX=N injects only the first N such failures, and
  *   $HEAPCTL_TEST_FAIL_SKIP=N lets the first N such writes succeed.
+ * - $HEAPCTL_TEST_NO_ATTRS="ATTR,..." leaves those attributes out of the
+ *   heap directories mkdir makes, as an older module would.
  * - $HEAPCTL_TEST_LOG=FILE appends each successful write to FILE, as
  *   "DIR/ATTR=VALUE", so that tests can check what was written in what
  *   order.
@@ -268,13 +275,28 @@ static void test_put_group(const char *dir, const char *group, const char *entry
 	test_put(path, "bytes", "0");
 }
 
+/* Is @name one of the comma-separated @list? */
+static bool test_listed(const char *list, const char *name)
+{
+	size_t len = strlen(name), n;
+
+	while (list && *list) {
+		n = strcspn(list, ",");
+		if (n == len && !strncmp(list, name, len))
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
 static void test_populate(const char *dir)
 {
 	char path[PATH_MAX], nid[16], node[32], **areas;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(test_attrs); i++)
-		test_put(dir, test_attrs[i][0], test_attrs[i][1]);
+		if (!test_listed(getenv("HEAPCTL_TEST_NO_ATTRS"), test_attrs[i][0]))
+			test_put(dir, test_attrs[i][0], test_attrs[i][1]);
 	for (i = 0; i < ARRAY_SIZE(test_groups); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, test_groups[i]);
 		mkdir(path, 0755);
