@@ -21,12 +21,18 @@ subst() {
 	sed -e "s/@VERSION@/$version/g" -e "s/@ARCH@/$arch/g" -e "s/@SIZE@/${size:-0}/g" "$1"
 }
 
-# docs PKG ROOT: copyright and changelog, as Debian policy wants them.
+# docs PKG ROOT [DOC...]: copyright and changelog, as Debian policy wants
+# them, and the documents DOC... of Documentation/, which the man page and
+# the README point to.
 docs() {
-	local d=$2/usr/share/doc/$1
+	local d=$2/usr/share/doc/$1 f
 	install -d "$d"
 	install -m 0644 "$TOP/packaging/copyright" "$d/copyright"
 	subst "$TOP/packaging/changelog" | gzip -9n >"$d/changelog.gz"
+	shift 2
+	for f in "$@"; do
+		gzip -9n <"$TOP/Documentation/$f" >"$d/$f.gz"
+	done
 }
 
 # package PKG ROOT: DEBIAN/ from packaging/PKG, md5sums, then the .deb.
@@ -59,14 +65,14 @@ make -s -C "$TOP/tools/heapctl" O="$out/heapctl-build" STATIC= \
 strip --remove-section=.comment --remove-section=.note "$stage/heapctl/usr/sbin/heapctl"
 gzip -9n "$stage/heapctl/usr/share/man/man8/heapctl.8"
 install -d -m 0755 "$stage/heapctl/etc/chunk_heap"
-docs heapctl "$stage/heapctl"
+docs heapctl "$stage/heapctl" admin-guide.rst heapctl.rst heapctl-schema.json
 package heapctl "$stage/heapctl"
 
 # chunk-heap-dkms: the module's source in /usr/src, and the kernel patches.
 src=$stage/chunk-heap-dkms/usr/src/chunk-heap-$version
 install -d "$src"
 (cd "$TOP" && cp -r --parents dkms.conf Kbuild Kconfig $(find src -name '*.[ch]') "$src/")
-docs chunk-heap-dkms "$stage/chunk-heap-dkms"
+docs chunk-heap-dkms "$stage/chunk-heap-dkms" admin-guide.rst
 for v in "$TOP"/patches/*; do
 	d=$stage/chunk-heap-dkms/usr/share/doc/chunk-heap-dkms/patches/${v##*/}
 	install -d "$d"

@@ -101,6 +101,7 @@ test_module=${module%/*}/chunk_heap_test.ko
 [ ! -f "$test_module" ] || cp "$test_module" "$root/lib/modules/"
 cp "$heapctl" "$chtest" "$probes"/* "$root/bin/"
 cp "$TOP"/tests/e2e/*.sh "$root/tests/"
+cp "$TOP/tools/heapctl/dist/chunk-heap.init" "$root/bin/"
 cp "${VM_FAULT_SITES:-/dev/null}" "$root/tests/fault-sites.txt"
 
 cat >"$root/init" <<INIT

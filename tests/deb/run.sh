@@ -5,7 +5,8 @@
 # the systemd unit, bash completion, and DKMS building and installing the
 # module from chunk-heap-dkms against the project's kernel build tree, in
 # a DKMS tree of its own (nothing is installed on this machine). Also that
-# a kernel without the exports of patches/ stops the build with one line.
+# a kernel without the exports of patches/ stops the build with one line,
+# and that DKMS builds for the patched 6.1 and 7.3 too.
 # The module DKMS built is left in build/deb/dkms/ for the Debian guest.
 #
 #   tests/deb/run.sh KDIR
@@ -40,7 +41,10 @@ dpkg-deb -x "$heapctl_deb" "$T/heapctl"
 for f in usr/sbin/heapctl usr/share/man/man8/heapctl.8.gz \
 	 usr/share/bash-completion/completions/heapctl \
 	 lib/systemd/system/chunk-heap.service \
-	 usr/share/doc/heapctl/examples/70-chunk-heap.rules; do
+	 usr/share/doc/heapctl/examples/70-chunk-heap.rules \
+	 usr/share/doc/heapctl/examples/chunk-heap.init \
+	 usr/share/doc/heapctl/admin-guide.rst.gz usr/share/doc/heapctl/heapctl.rst.gz \
+	 usr/share/doc/heapctl/heapctl-schema.json.gz; do
 	check "heapctl package has /$f" test -s "$T/heapctl/$f"
 done
 check "heapctl package's binary is dynamic and runs" \
@@ -104,6 +108,15 @@ check "... where modprobe finds it" \
 	       modprobe -d '$T/root' -S '$krel' --show-depends chunk_heap | grep -q updates/dkms/chunk_heap.ko"
 check "... built for $krel" \
 	sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
+check "the packages carry the admin guide" \
+	test -s "$T/dkms-root/usr/share/doc/chunk-heap-dkms/admin-guide.rst.gz"
+
+# Every kernel the README names (the stock guest builds for Debian's 7.3).
+for k in "$CACHE/build/vm-x86_64-6.1-4k" "$CACHE/build/vm-x86_64-7.3-4k"; do
+	r=$(cat "$k/include/config/kernel.release")
+	check "dkms build against patched $r" \
+		dkms build "${dkms_args[@]}" -k "$r" --kernelsourcedir "$k"
+done
 
 # A kernel without cma_alloc's export: the same tree, less one line.
 mkdir -p "$T/nokern"
@@ -113,7 +126,7 @@ grep -vw cma_alloc "$kdir/Module.symvers" >"$T/nokern/Module.symvers"
 dkms build "${dkms_args[@]}" -k "$krel" --kernelsourcedir "$T/nokern" --force \
 	>"$T/nokern.out" 2>&1
 ok $((! $?)) "dkms build fails on a kernel without the exports"
-log=$(find "$T/dkms-tree" -name make.log | head -1)
+log=$(ls -t $(find "$T/dkms-tree" -name make.log) | head -1)
 check "... and make.log says which, in one line" \
 	grep -q "does not export cma_alloc: use Linux 7.1 or later, or the patches of patches/6.12" "$log"
 check "... before modpost" sh -c "! grep -q 'undefined!' '$log'"
