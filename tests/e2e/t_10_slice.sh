@@ -18,7 +18,7 @@ expect "device names the node" /dev/dma_heap/video64k cat "$H/device"
 
 heapctl alloc video64k 64M --verify >/tmp/alloc.out 2>&1
 check "heapctl alloc 64M --verify succeeds" test $? -eq 0
-check "the buffer is 1024 chunks of 64 KiB" grep -q "1024 chunks of 64 KiB" /tmp/alloc.out
+check "the buffer is 1024 chunks of 64 KiB" grep -q "1024 chunks of 64K " /tmp/alloc.out
 check "an idle area gives 64 MiB in one cma_alloc call" grep -q " 1 cma_alloc calls" /tmp/alloc.out
 cat /tmp/alloc.out | sed 's/^/# /'
 
