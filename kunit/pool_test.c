@@ -98,28 +98,11 @@ static void chunk_pool_whole_chunks_test(struct kunit *test)
 					      chunk_test_whole_area(test), 1), 0);
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_128K);
 
-	/*
-	 * A run longer than asked for is split. The take queues a refill,
-	 * which would race with the check on a slow kernel: hold it off.
-	 */
-	spin_lock(&heap->pool.lock);
-	heap->pool.held = true;
-	heap->pool.hold_until = jiffies + 60 * HZ;
-	spin_unlock(&heap->pool.lock);
+	/* A run longer than asked for is split; the refill makes it up. */
 	KUNIT_EXPECT_EQ(test, chunk_pool_take(&heap->pool, runs,
 					      chunk_test_reserved(test), 1), 1);
 	KUNIT_EXPECT_EQ(test, runs->nr_chunks, 1);
 	KUNIT_EXPECT_EQ(test, runs->pool_chunks, 1);
-	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_64K);
-
-	/*
-	 * Let the refill run now rather than in a minute. A worker that saw
-	 * the hold may still be arming its timer: the second flush runs it.
-	 */
-	spin_lock(&heap->pool.lock);
-	heap->pool.held = false;
-	spin_unlock(&heap->pool.lock);
-	flush_pool(heap);
 	flush_pool(heap);
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_128K);
 }
@@ -192,7 +175,6 @@ static void chunk_pool_zero_after_free_test(struct kunit *test)
 static void chunk_pool_drain_test(struct kunit *test)
 {
 	struct chunk_heap *heap = enabled_heap(test, "kunit-pool-drain", ORDER_64K);
-	struct dma_buf *buf;
 
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, SZ_1M), 0);
 	flush_pool(heap);
@@ -216,18 +198,60 @@ static void chunk_pool_drain_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, U64_MAX), -ERANGE);
 	KUNIT_EXPECT_EQ(test, heap->pool.target_bytes, 0);
 
-	/* The shrinker takes everything and holds refills and returns off. */
+	/*
+	 * The shrinker takes what reclaim asks for, in whole chunks, and
+	 * holds the pool off until the node has memory back: in this guest,
+	 * at once.
+	 */
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, SZ_1M), 0);
 	flush_pool(heap);
 	KUNIT_ASSERT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
-	KUNIT_EXPECT_GE(test, chunk_pool_shrink(ULONG_MAX), SZ_1M >> PAGE_SHIFT);
+	KUNIT_EXPECT_GE(test, chunk_pool_shrink(NUMA_NO_NODE, 1, true), SZ_64K >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M - SZ_64K);
+	KUNIT_EXPECT_EQ(test, stat(&heap->stats.pool_shrunk), SZ_64K);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(heap->pool.held));
+	flush_pool(heap);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(heap->pool.held));
+	KUNIT_EXPECT_GE(test, chunk_pool_shrink(NUMA_NO_NODE, ULONG_MAX, true),
+			SZ_1M >> PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), 0);
-	KUNIT_EXPECT_EQ(test, stat(&heap->stats.pool_shrunk), SZ_1M);
-	buf = chunk_heap_alloc_buffer(heap, SZ_256K, O_RDWR, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(buf));
-	KUNIT_EXPECT_EQ(test, stat(&heap->stats.pool_misses), 1);
-	put_buf(buf);
-	KUNIT_EXPECT_EQ(test, heap->pool.dirty_pages, 0);
+	KUNIT_EXPECT_EQ(test, stat(&heap->stats.pool_shrunk), SZ_1M + SZ_64K);
+}
+
+/*
+ * pool_min_bytes: reclaim leaves the floor, the OOM notifier's shrink
+ * does not; and reclaim on another node takes nothing.
+ */
+static void chunk_pool_floor_test(struct kunit *test)
+{
+	struct chunk_heap *heap = enabled_heap(test, "kunit-pool-floor", ORDER_64K);
+	int nid = chunk_test_reserved(test)->nid;
+
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, SZ_1M), 0);
+	chunk_pool_set_min(&heap->pool, SZ_512K + 1);
+	flush_pool(heap);
+	KUNIT_ASSERT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
+	/* The floor is in whole chunks: 512 KiB and one byte keeps 576 KiB. */
+	chunk_pool_shrink(NUMA_NO_NODE, ULONG_MAX, true);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_512K + SZ_64K);
+	chunk_pool_shrink(NUMA_NO_NODE, ULONG_MAX, false);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), 0);
+
+	/* A floor above the target keeps the target. */
+	chunk_pool_set_min(&heap->pool, SZ_4M);
+	flush_pool(heap);
+	KUNIT_ASSERT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
+	KUNIT_EXPECT_EQ(test, chunk_pool_shrink(NUMA_NO_NODE, ULONG_MAX, true), 0);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
+	chunk_pool_set_min(&heap->pool, 0);
+
+	if (nid == NUMA_NO_NODE || num_online_nodes() < 2)
+		kunit_skip(test, "the area's node is not known, or there is one node");
+	flush_pool(heap);
+	KUNIT_EXPECT_EQ(test, chunk_pool_shrink(!nid, ULONG_MAX, true), 0);
+	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
+	KUNIT_EXPECT_GE(test, chunk_pool_shrink(nid, ULONG_MAX, true), SZ_1M >> PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), 0);
 }
 
@@ -283,6 +307,7 @@ static struct kunit_case chunk_pool_cases[] = {
 	KUNIT_CASE(chunk_pool_whole_chunks_test),
 	KUNIT_CASE(chunk_pool_zero_after_free_test),
 	KUNIT_CASE(chunk_pool_drain_test),
+	KUNIT_CASE(chunk_pool_floor_test),
 	KUNIT_CASE(chunk_pool_bound_test),
 	KUNIT_CASE(chunk_lat_bucket_test),
 	{}

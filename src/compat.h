@@ -154,7 +154,7 @@ static inline void dma_buf_vunmap_unlocked(struct dma_buf *dmabuf,
  * chunk_shrinker_add() returns NULL if it cannot register one.
  */
 static inline struct shrinker *
-chunk_shrinker_add(const char *name, int seeks,
+chunk_shrinker_add(const char *name, int seeks, unsigned int flags,
 		   unsigned long (*count)(struct shrinker *,
 					  struct shrink_control *),
 		   unsigned long (*scan)(struct shrinker *,
@@ -163,13 +163,14 @@ chunk_shrinker_add(const char *name, int seeks,
 	struct shrinker *s;
 
 #if CHUNK_SINCE(6, 7)
-	s = shrinker_alloc(0, "%s", name);
+	s = shrinker_alloc(flags, "%s", name);
 	if (!s)
 		return NULL;
 #else
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return NULL;
+	s->flags = flags;
 #endif
 	s->count_objects = count;
 	s->scan_objects = scan;

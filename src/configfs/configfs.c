@@ -242,6 +242,24 @@ static ssize_t heap_pool_bytes_store(struct config_item *item,
 	return ret ?: count;
 }
 
+static ssize_t heap_pool_min_bytes_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", READ_ONCE(to_heap(item)->pool.min_bytes));
+}
+
+static ssize_t heap_pool_min_bytes_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	u64 bytes;
+	int ret;
+
+	ret = chunk_parse_number(page, count, &bytes);
+	if (ret)
+		return ret;
+	chunk_pool_set_min(&to_heap(item)->pool, bytes);
+	return count;
+}
+
 static ssize_t heap_pool_ready_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%llu\n", chunk_pool_ready_bytes(&to_heap(item)->pool));
@@ -324,6 +342,7 @@ CONFIGFS_ATTR_RO(heap_, chunk_size);
 CONFIGFS_ATTR(heap_, numa_policy);
 CONFIGFS_ATTR(heap_, max_bytes);
 CONFIGFS_ATTR(heap_, pool_bytes);
+CONFIGFS_ATTR(heap_, pool_min_bytes);
 CONFIGFS_ATTR_RO(heap_, pool_ready);
 CONFIGFS_ATTR(heap_, enable);
 CONFIGFS_ATTR_RO(heap_, device);
@@ -349,6 +368,7 @@ static struct configfs_attribute *chunk_heap_attrs[] = {
 	&heap_attr_numa_policy,
 	&heap_attr_max_bytes,
 	&heap_attr_pool_bytes,
+	&heap_attr_pool_min_bytes,
 	&heap_attr_pool_ready,
 	&heap_attr_enable,
 	&heap_attr_device,

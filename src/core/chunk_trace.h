@@ -78,17 +78,24 @@ TRACE_EVENT(chunk_heap_pool_refill,
 		      __entry->ns)
 );
 
+/* @nid: the node reclaim ran on, -1 for every node (the OOM notifier). */
 TRACE_EVENT(chunk_heap_pool_shrink,
-	    TP_PROTO(const struct chunk_heap *heap, u64 bytes, u64 ready),
-	    TP_ARGS(heap, bytes, ready),
+	    TP_PROTO(const struct chunk_heap *heap, int nid, u64 asked, u64 bytes,
+		     u64 ready),
+	    TP_ARGS(heap, nid, asked, bytes, ready),
 	    TP_STRUCT__entry(__array(char, heap, CHUNK_HEAP_NAME_MAX + 1)
+			     __field(int, nid)
+			     __field(u64, asked)
 			     __field(u64, bytes)
 			     __field(u64, ready)),
 	    TP_fast_assign(memcpy(__entry->heap, heap->name, sizeof(__entry->heap));
+			   __entry->nid = nid;
+			   __entry->asked = asked;
 			   __entry->bytes = bytes;
 			   __entry->ready = ready;),
-	    TP_printk("heap=%s bytes=%llu ready=%llu",
-		      __entry->heap, __entry->bytes, __entry->ready)
+	    TP_printk("heap=%s nid=%d asked=%llu bytes=%llu ready=%llu",
+		      __entry->heap, __entry->nid, __entry->asked, __entry->bytes,
+		      __entry->ready)
 );
 
 #endif /* _CHUNK_HEAP_TRACE_H */

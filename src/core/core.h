@@ -154,15 +154,15 @@ struct chunk_heap_stats {
  * @ready_pages: pages in @ready
  * @dirty_pages: pages in @dirty
  * @busy_pages:	pages the worker is zeroing or taking from CMA
- * @target:	pages to keep ready, from pool_bytes rounded up to chunks
  * @target_bytes: pool_bytes as written
+ * @min_bytes:	pool_min_bytes as written: what the shrinker leaves
  * @area:	the area of the pool's chunks while @active
  * @order:	their order while @active
  * @active:	the heap is enabled: only then does the pool hold chunks
  * @gen:	bumped by every drain; what the worker took before it goes
  *		back to CMA
- * @held:	the shrinker took chunks: no refill before @hold_until
- * @hold_until:	jiffies
+ * @held:	reclaim ran on the area's node: no refill nor return until
+ *		the node has memory back
  * @work:	the refill worker, which holds a reference on the heap
  * @node:	entry in the shrinker's list of pools
  */
@@ -173,14 +173,13 @@ struct chunk_pool {
 	unsigned long ready_pages;
 	unsigned long dirty_pages;
 	unsigned long busy_pages;
-	unsigned long target;
 	u64 target_bytes;
+	u64 min_bytes;
 	const struct chunk_area *area;
 	unsigned int order;
 	bool active;
 	bool held;
 	unsigned long gen;
-	unsigned long hold_until;
 	struct delayed_work work;
 	struct list_head node;
 };
@@ -253,11 +252,12 @@ void chunk_pool_activate(struct chunk_pool *pool,
 			 const struct chunk_area *area, unsigned int order);
 void chunk_pool_deactivate(struct chunk_pool *pool);
 void chunk_pool_set_target(struct chunk_pool *pool, u64 bytes);
+void chunk_pool_set_min(struct chunk_pool *pool, u64 bytes);
 long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 		     const struct chunk_area *area, unsigned long want);
 void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs);
 u64 chunk_pool_ready_bytes(struct chunk_pool *pool);
-unsigned long chunk_pool_shrink(unsigned long nr_pages);
+unsigned long chunk_pool_shrink(int nid, unsigned long nr_pages, bool floor);
 
 void chunk_held_init(void);
 void chunk_held_sort(struct chunk_heap *heap, struct chunk_runs *runs);

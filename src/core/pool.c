@@ -24,10 +24,14 @@
  * done. Nothing here ever waits for the worker or for CMA: the control
  * plane only takes the pool's spinlock.
  *
- * One shrinker serves every pool. Under memory pressure it gives ready
- * and dirty chunks back to CMA, whose free pages the rest of the system
- * can borrow for movable allocations, and holds refills off for
- * CHUNK_POOL_HOLD_OFF.
+ * One shrinker, NUMA-aware, serves every pool. Under memory pressure on
+ * a node it gives back to CMA what reclaim asks for, from the pools whose
+ * area is on that node and above their floor (pool_min_bytes), so that
+ * the rest of the system can borrow those pages for movable allocations;
+ * the floor goes only when the OOM killer would run. Refills and returns
+ * then wait until kswapd has balanced the node again, and refills take
+ * at most CHUNK_POOL_STEP from CMA at a time: CMA migrates pages under
+ * one global mutex, which other heaps and drivers wait for meanwhile.
  */
 #define pr_fmt(fmt) "chunk_heap: " fmt
 
@@ -36,6 +40,8 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/oom.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -45,8 +51,10 @@
 #include "chunk_trace.h"
 #include "../numa/numa.h"
 
-/* How long refills and returns stop after the shrinker took chunks. */
-#define CHUNK_POOL_HOLD_OFF	(5 * HZ)
+/* Pages a refill takes from CMA at a time, at least one chunk. */
+#define CHUNK_POOL_STEP		(SZ_8M >> PAGE_SHIFT)
+/* How often a pool held off by reclaim looks whether it is over. */
+#define CHUNK_POOL_POLL		(HZ / 10)
 
 static struct workqueue_struct *chunk_pool_wq;
 static struct shrinker *chunk_pool_shrinker;
@@ -91,19 +99,72 @@ static void pool_release_list(struct list_head *list,
 	}
 }
 
-/* Whether the shrinker holds refills and returns off. */
-static bool pool_held(struct chunk_pool *pool)
+/* @bytes in pages, rounded up to whole chunks of the pool's order. */
+static unsigned long pool_pages(struct chunk_pool *pool, u64 bytes)
 {
-	lockdep_assert_held(&pool->lock);
-	return pool->held && time_before(jiffies, pool->hold_until);
+	unsigned long chunk = PAGE_SIZE << pool->order;
+
+	return (unsigned long)DIV_ROUND_UP_ULL(bytes, chunk) << pool->order;
 }
 
 /* The target in pages: pool_bytes rounded up to whole chunks. */
 static unsigned long pool_target(struct chunk_pool *pool)
 {
-	unsigned long chunk = PAGE_SIZE << pool->order;
+	return pool_pages(pool, pool->target_bytes);
+}
 
-	return (unsigned long)DIV_ROUND_UP_ULL(pool->target_bytes, chunk) << pool->order;
+/* Pages above the floor (pool_min_bytes, at most the target). */
+static unsigned long pool_freeable(struct chunk_pool *pool)
+{
+	unsigned long held = READ_ONCE(pool->ready_pages) + READ_ONCE(pool->dirty_pages);
+	unsigned long floor = pool_pages(pool, min(READ_ONCE(pool->min_bytes),
+						  READ_ONCE(pool->target_bytes)));
+
+	return held > floor ? held - floor : 0;
+}
+
+/* Whether reclaim on @nid concerns the pool: its area is there, or nowhere known. */
+static bool pool_on_node(struct chunk_pool *pool, int nid)
+{
+	const struct chunk_area *area = READ_ONCE(pool->area);
+
+	return nid == NUMA_NO_NODE || !area || area->nid == NUMA_NO_NODE ||
+	       area->nid == nid;
+}
+
+/*
+ * Whether @nid (every node for NUMA_NO_NODE) is balanced as kswapd leaves
+ * it: its free pages outside CMA above its zones' high watermarks, which
+ * is where reclaim stops.
+ */
+static bool pool_node_ok(int nid)
+{
+	unsigned long free = 0, high = 0;
+	int n, z;
+
+	for_each_online_node(n) {
+		pg_data_t *pgdat = NODE_DATA(n);
+
+		if (nid != NUMA_NO_NODE && n != nid)
+			continue;
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+
+			if (!populated_zone(zone))
+				continue;
+			free += zone_page_state(zone, NR_FREE_PAGES) -
+				zone_page_state(zone, NR_FREE_CMA_PAGES);
+			high += high_wmark_pages(zone);
+		}
+	}
+	return free >= high;
+}
+
+/* Whether reclaim holds refills and returns off. */
+static bool pool_held(struct chunk_pool *pool)
+{
+	lockdep_assert_held(&pool->lock);
+	return READ_ONCE(pool->held);
 }
 
 /* Of @n chunks, how many the pool may still take in. */
@@ -137,25 +198,34 @@ static unsigned long pool_keep(struct chunk_pool *pool, struct list_head *list,
 }
 
 /*
- * Unlink a run to give back: a dirty one if any, else a ready one, from
- * the head or the tail. NULL if the pool is empty.
+ * Unlink at most @max chunks to give back, from the tail of a run: the
+ * last dirty run if any, else the last ready one; a longer run is split.
+ * NULL if the pool is empty.
  */
-static struct page *pool_pop(struct chunk_pool *pool, bool tail)
+static struct page *pool_pop(struct chunk_pool *pool, unsigned long max)
 {
 	bool dirty = !list_empty(&pool->dirty);
 	struct list_head *list = dirty ? &pool->dirty : &pool->ready;
+	unsigned long n;
 	struct page *page;
 
 	lockdep_assert_held(&pool->lock);
-	if (list_empty(list))
+	if (list_empty(list) || !max)
 		return NULL;
-	page = tail ? list_last_entry(list, struct page, lru) :
-		      list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
+	page = list_last_entry(list, struct page, lru);
+	n = page_private(page);
+	if (n > max) {
+		set_page_private(page, n - max);
+		page = nth_page(page, (n - max) << pool->order);
+		set_page_private(page, max);
+		n = max;
+	} else {
+		list_del(&page->lru);
+	}
 	if (dirty)
-		pool->dirty_pages -= page_private(page) << pool->order;
+		pool->dirty_pages -= n << pool->order;
 	else
-		pool->ready_pages -= page_private(page) << pool->order;
+		pool->ready_pages -= n << pool->order;
 	return page;
 }
 
@@ -223,17 +293,24 @@ static void pool_refill(struct chunk_pool *pool)
 	unsigned long want, gen, added = 0;
 	u64 t0 = ktime_get_ns(), ready;
 	unsigned int i;
+	bool more;
 
 	spin_lock(&pool->lock);
 	if (pool_held(pool)) {
-		unsigned long delay = pool->hold_until - jiffies;
+		/* Reclaim ran on the node: wait for it to be over, not longer. */
+		if (!pool->active || !pool_node_ok(pool->area->nid)) {
+			bool active = pool->active;
 
-		spin_unlock(&pool->lock);
-		pool_kick_later(pool, delay);
-		return;
+			spin_unlock(&pool->lock);
+			if (active)
+				pool_kick_later(pool, CHUNK_POOL_POLL);
+			return;
+		}
+		WRITE_ONCE(pool->held, false);
 	}
-	pool->held = false;
-	want = pool_room(pool, ULONG_MAX);
+	/* One step at a time, so that other CMA users get in between. */
+	want = pool_room(pool, max(CHUNK_POOL_STEP >> pool->order, 1UL));
+	more = pool_room(pool, ULONG_MAX) > want;
 	area = pool->area;
 	runs.order = pool->order;
 	gen = pool->gen;
@@ -273,6 +350,9 @@ static void pool_refill(struct chunk_pool *pool)
 		trace_chunk_heap_pool_refill(heap, (u64)added << (PAGE_SHIFT + runs.order),
 					     ready, ktime_get_ns() - t0);
 	}
+	/* The next step, queued behind whatever waits; none after a shortfall. */
+	if (more && added == want)
+		pool_kick(pool, area->nid);
 }
 
 static void pool_work(struct work_struct *work)
@@ -387,7 +467,7 @@ void chunk_pool_set_target(struct chunk_pool *pool, u64 bytes)
 	 */
 	while (gen == pool->gen &&
 	       pool->ready_pages + pool->dirty_pages + pool->busy_pages >
-	       pool_target(pool) && (page = pool_pop(pool, true))) {
+	       pool_target(pool) && (page = pool_pop(pool, ULONG_MAX))) {
 		list_add(&page->lru, &drop);
 		cond_resched_lock(&pool->lock);
 	}
@@ -396,6 +476,21 @@ void chunk_pool_set_target(struct chunk_pool *pool, u64 bytes)
 	pool_release_list(&drop, area, order);
 	if (kick)
 		pool_kick(pool, area->nid);
+}
+
+/**
+ * chunk_pool_set_min() - set the floor the shrinker leaves the pool
+ * @pool: the pool
+ * @bytes: pool_min_bytes; rounded up to whole chunks, and at most the
+ *	   target counts
+ *
+ * Reclaim never takes the pool below it; only the OOM killer's notifier
+ * does, so that the floor never costs a process. Takes effect at the next
+ * reclaim; never waits.
+ */
+void chunk_pool_set_min(struct chunk_pool *pool, u64 bytes)
+{
+	WRITE_ONCE(pool->min_bytes, bytes);
 }
 
 /**
@@ -520,14 +615,15 @@ u64 chunk_pool_ready_bytes(struct chunk_pool *pool)
 EXPORT_SYMBOL_IF_KUNIT(chunk_pool_ready_bytes);
 
 /*
- * Give whole runs of @pool back to CMA, dirty ones first, up to @nr_pages
- * pages, and hold its refills off. The caller holds a heap reference.
+ * Give back to CMA up to @nr_pages pages of @pool, dirty ones first, in
+ * whole chunks, leaving its floor if @floor, and hold refills and returns
+ * off until the node has memory back. The caller holds a heap reference.
  */
-static unsigned long pool_shrink_one(struct chunk_pool *pool,
-				     unsigned long nr_pages)
+static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
+				     unsigned long nr_pages, bool floor)
 {
+	unsigned long taken = 0, gen, can, want;
 	const struct chunk_area *area;
-	unsigned long taken = 0, gen;
 	unsigned int order;
 	struct page *page;
 	LIST_HEAD(drop);
@@ -537,41 +633,45 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool,
 	area = pool->area;
 	order = pool->order;
 	gen = pool->gen;
-	while (taken < nr_pages && gen == pool->gen &&
-	       (page = pool_pop(pool, false))) {
+	WRITE_ONCE(pool->held, true);
+	can = floor ? pool_freeable(pool) : pool->ready_pages + pool->dirty_pages;
+	want = min(nr_pages, can);
+	while (taken < want && gen == pool->gen &&
+	       (page = pool_pop(pool, DIV_ROUND_UP(want - taken, 1UL << order)))) {
 		list_add(&page->lru, &drop);
 		taken += page_private(page) << order;
 		cond_resched_lock(&pool->lock);
-	}
-	if (taken) {
-		pool->held = true;
-		pool->hold_until = jiffies + CHUNK_POOL_HOLD_OFF;
 	}
 	ready = (u64)pool->ready_pages << PAGE_SHIFT;
 	spin_unlock(&pool->lock);
 	if (!taken)
 		return 0;
-	/* The refill after the hold-off, which nothing else may ask for. */
-	pool_kick_later(pool, CHUNK_POOL_HOLD_OFF);
+	/* The refill once reclaim is over, which nothing else may ask for. */
+	pool_kick_later(pool, CHUNK_POOL_POLL);
 	pool_release_list(&drop, area, order);
 	atomic64_add((u64)taken << PAGE_SHIFT, &pool_heap(pool)->stats.pool_shrunk);
-	trace_chunk_heap_pool_shrink(pool_heap(pool), (u64)taken << PAGE_SHIFT, ready);
+	trace_chunk_heap_pool_shrink(pool_heap(pool), nid, (u64)nr_pages << PAGE_SHIFT,
+				     (u64)taken << PAGE_SHIFT, ready);
 	return taken;
 }
 
 /**
  * chunk_pool_shrink() - give pool chunks back to CMA, as the shrinker does
- * @nr_pages: how many pages to give back at least, if the pools hold them
+ * @nid: the node under pressure: only pools whose area is there (or on no
+ *	 known node) give back; NUMA_NO_NODE for every pool
+ * @nr_pages: how many pages to give back, if the pools hold them
+ * @floor: leave each pool its floor (pool_min_bytes), as reclaim does;
+ *	   false when the OOM killer would run otherwise
  *
- * Takes whole runs, dirty ones first, pool after pool, and holds each
- * pool it took from off for CHUNK_POOL_HOLD_OFF. Each pool is worked on
+ * Takes whole chunks, dirty ones first, pool after pool, and holds each
+ * pool of @nid off until the node has memory back. Each pool is worked on
  * with a reference on its heap and without the list's lock, which the
  * heap's last put takes; the reference is dropped once the list is
  * unlocked again.
  *
  * Return: the number of pages given back.
  */
-unsigned long chunk_pool_shrink(unsigned long nr_pages)
+unsigned long chunk_pool_shrink(int nid, unsigned long nr_pages, bool floor)
 {
 	struct chunk_heap *heap, *prev = NULL;
 	struct chunk_pool *pool;
@@ -582,15 +682,20 @@ unsigned long chunk_pool_shrink(unsigned long nr_pages)
 		heap = pool_heap(pool);
 		if (freed >= nr_pages)
 			break;
-		if (!READ_ONCE(pool->ready_pages) && !READ_ONCE(pool->dirty_pages))
+		if (!pool_on_node(pool, nid))
 			continue;
+		if (!READ_ONCE(pool->ready_pages) && !READ_ONCE(pool->dirty_pages)) {
+			/* Nothing to give, but no refill while reclaim runs. */
+			WRITE_ONCE(pool->held, true);
+			continue;
+		}
 		if (!kref_get_unless_zero(&heap->ref))
 			continue;
 		spin_unlock(&chunk_pools_lock);
 		if (prev)
 			chunk_heap_put(prev);
 		prev = heap;
-		freed += pool_shrink_one(pool, nr_pages - freed);
+		freed += pool_shrink_one(pool, nid, nr_pages - freed, floor);
 		/* Still listed: the reference keeps it from being destroyed. */
 		spin_lock(&chunk_pools_lock);
 	}
@@ -601,6 +706,7 @@ unsigned long chunk_pool_shrink(unsigned long nr_pages)
 }
 EXPORT_SYMBOL_IF_KUNIT(chunk_pool_shrink);
 
+/* What reclaim on sc->nid may take: the pools there, above their floors. */
 static unsigned long pool_count_objects(struct shrinker *shrinker,
 					struct shrink_control *sc)
 {
@@ -609,7 +715,8 @@ static unsigned long pool_count_objects(struct shrinker *shrinker,
 
 	spin_lock(&chunk_pools_lock);
 	list_for_each_entry(pool, &chunk_pools, node)
-		pages += READ_ONCE(pool->ready_pages) + READ_ONCE(pool->dirty_pages);
+		if (pool_on_node(pool, sc->nid))
+			pages += pool_freeable(pool);
 	spin_unlock(&chunk_pools_lock);
 	return pages ?: SHRINK_EMPTY;
 }
@@ -617,14 +724,27 @@ static unsigned long pool_count_objects(struct shrinker *shrinker,
 static unsigned long pool_scan_objects(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
-	return chunk_pool_shrink(sc->nr_to_scan) ?: SHRINK_STOP;
+	return chunk_pool_shrink(sc->nid, sc->nr_to_scan, true) ?: SHRINK_STOP;
 }
+
+/* Before the OOM killer runs, the floors go too: a pool never costs a kill. */
+static int pool_oom_notify(struct notifier_block *nb, unsigned long unused,
+			   void *freed)
+{
+	*(unsigned long *)freed += chunk_pool_shrink(NUMA_NO_NODE, ULONG_MAX, false);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block chunk_pool_oom_nb = {
+	.notifier_call = pool_oom_notify,
+};
 
 /**
  * chunk_pools_init() - create the pools' workqueue and shrinker
  *
- * The shrinker has no seek cost: each call scans half of what the pools
- * hold, so that they go back to CMA as soon as memory runs short.
+ * The shrinker is NUMA-aware and has the default seek cost, so reclaim
+ * takes from the pools in proportion to its pressure, as from any cache,
+ * rather than all of them at its first pass.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -633,13 +753,15 @@ int chunk_pools_init(void)
 	chunk_pool_wq = alloc_workqueue("chunk_heap_pool", WQ_UNBOUND, 0);
 	if (!chunk_pool_wq)
 		return -ENOMEM;
-	chunk_pool_shrinker = chunk_shrinker_add("chunk_heap-pool", 0,
+	chunk_pool_shrinker = chunk_shrinker_add("chunk_heap-pool", DEFAULT_SEEKS,
+						 SHRINKER_NUMA_AWARE,
 						 pool_count_objects,
 						 pool_scan_objects);
 	if (!chunk_pool_shrinker) {
 		destroy_workqueue(chunk_pool_wq);
 		return -ENOMEM;
 	}
+	register_oom_notifier(&chunk_pool_oom_nb);
 	return 0;
 }
 
@@ -650,6 +772,7 @@ int chunk_pools_init(void)
  */
 void chunk_pools_exit(void)
 {
+	unregister_oom_notifier(&chunk_pool_oom_nb);
 	chunk_shrinker_del(chunk_pool_shrinker);
 	destroy_workqueue(chunk_pool_wq);
 }

@@ -68,8 +68,8 @@ expect "... and 6 of 3 MiB, larger than the pool's runs" "6 0" \
 check "... which the pool served" test "$(cat "$P/pool_hits")" -ge 40
 
 # heapctl shows the pool and the histogram, and sets pool_bytes live.
-expect "heapctl show: the pool" "pool_bytes:   8M
-pool_ready:   8M" sh -c "heapctl show pool | grep -E '^pool_(bytes|ready):'"
+expect "heapctl show: the pool" "pool_bytes:     8M
+pool_ready:     8M" sh -c "heapctl show pool | grep -E '^pool_(bytes|ready):'"
 expect "heapctl show: the latency buckets add up to the allocations" \
 	"$(lat_total pool)" sh -c "heapctl show pool | awk '/^  [0-9]+ us  / { n += \$3 } END { print n }'"
 check "heapctl show -j: the histogram's 25 buckets" \
@@ -152,6 +152,31 @@ if [ -d "$T/events/chunk_heap" ]; then
 	echo >"$T/trace"
 fi
 expect "after the pressure the pool fills again" $((64 * MiB)) settle_to "$P/pool_ready" $((64 * MiB))
+
+# The same pressure with a floor of half the pool: the shrinker takes
+# from the pool, but never below the floor, which each trace event's
+# ready= shows (the fill stops short of the OOM notifier).
+errno "pool_min_bytes takes a number" OK "$P/pool_min_bytes" $((32 * MiB))
+errno "... not a word" EINVAL "$P/pool_min_bytes" lots
+expect "... and reads back what was written" $((32 * MiB)) cat "$P/pool_min_bytes"
+if [ -d "$T/events/chunk_heap" ]; then
+	echo 1 >"$T/events/chunk_heap/chunk_heap_pool_shrink/enable"
+	chbench pressure pool >/tmp/press.out 2>&1
+	echo 0 >"$T/events/chunk_heap/chunk_heap_pool_shrink/enable"
+	sed 's/^/# /' /tmp/press.out
+	grep -o 'chunk_heap_pool_shrink: heap=pool .*' "$T/trace" >/tmp/shrinks
+	check "under the same pressure the shrinker takes from a pool with a floor" test -s /tmp/shrinks
+	check "... names the node and what reclaim asked" \
+		grep -q "nid=[0-9]* asked=[0-9]* bytes=[0-9]* ready=" /tmp/shrinks
+	expect "... and never goes below the floor" "" \
+		awk -v floor=$((32 * MiB)) '{ for (i = 1; i <= NF; i++) if ($i ~ /^ready=/) {
+			sub(/ready=/, "", $i); if ($i + 0 < floor) print } }' /tmp/shrinks
+	echo >"$T/trace"
+else
+	not_ok "the trace events are in $T/events/chunk_heap"
+fi
+echo 0 >"$P/pool_min_bytes"
+expect "... and the pool fills again" $((64 * MiB)) settle_to "$P/pool_ready" $((64 * MiB))
 
 # rmdir drains too, and nothing is left.
 echo 0 >"$P/enable"
