@@ -225,27 +225,28 @@ expect "heapctl list -j: both heaps with every field" '{
 }
 rc=0' hc_run heapctl list -j -p
 expect "heapctl show: every attribute of the enabled heap" \
-	"name:         hcvid
-cma_area:     reserved
-chunk_order:  4
-chunk_size:   64K
-max_bytes:    16M
-pool_bytes:   none
-numa_policy:  local
-enabled:      yes
-device:       /dev/dma_heap/hcvid
-bytes:        0B
-buffers:      0
-peak:         64K
-failures:     0
-cma_calls:    1
-cma_failures: 0
-pool_ready:   0B
-pool_hits:    0
-pool_misses:  0
-pool_refills: 0
-pool_shrunk:  0B
-held_bytes:   0B
+	"name:           hcvid
+cma_area:       reserved
+chunk_order:    4
+chunk_size:     64K
+max_bytes:      16M
+pool_bytes:     none
+pool_min_bytes: none
+numa_policy:    local
+enabled:        yes
+device:         /dev/dma_heap/hcvid
+bytes:          0B
+buffers:        0
+peak:           64K
+failures:       0
+cma_calls:      1
+cma_failures:   0
+pool_ready:     0B
+pool_hits:      0
+pool_misses:    0
+pool_refills:   0
+pool_shrunk:    0B
+held_bytes:     0B
 area_bytes:
   pernuma0         0B
   pernuma1         0B
@@ -263,6 +264,7 @@ expect "heapctl show -j: the disabled heap, device null" '{
   "chunk_size": 2097152,
   "max_bytes": 0,
   "pool_bytes": 0,
+  "pool_min_bytes": 0,
   "numa_policy": "default",
   "enabled": false,
   "device": null,
@@ -304,25 +306,25 @@ expect "heapctl show -j: the disabled heap, device null" '{
   ],
 }
 rc=0' hc_run heapctl show -j -p hccam
-expect "heapctl show: the disabled heap's device is -" "enabled:      no
-device:       -" sh -c "heapctl show hccam | grep -E '^(enabled|device):'"
+expect "heapctl show: the disabled heap's device is -" "enabled:        no
+device:         -" sh -c "heapctl show hccam | grep -E '^(enabled|device):'"
 
 # A live 1 MiB buffer on CPU 1: local takes it from pernuma1.
 hold A hcvid 1048576 1
 expect "a 1 MiB buffer of hcvid is held on CPU 1" HELD bg_first A
 expect "heapctl show: the live buffer in the counters and the split" \
-	"bytes:        1M
-buffers:      1
-peak:         1M
-failures:     0
-cma_calls:    2
-cma_failures: 0
-pool_ready:   0B
-pool_hits:    0
-pool_misses:  0
-pool_refills: 0
-pool_shrunk:  0B
-held_bytes:   0B
+	"bytes:          1M
+buffers:        1
+peak:           1M
+failures:       0
+cma_calls:      2
+cma_failures:   0
+pool_ready:     0B
+pool_hits:      0
+pool_misses:    0
+pool_refills:   0
+pool_shrunk:    0B
+held_bytes:     0B
 area_bytes:
   pernuma0         0B
   pernuma1         1M
@@ -331,7 +333,7 @@ node_bytes:
   node 0           0B
   node 1           1M
 latency:
-rc=0" hc_sed '10,$p' heapctl show hcvid
+rc=0" hc_sed '11,$p' heapctl show hcvid
 expect "heapctl show -j: the same in JSON" '  "bytes": 1048576,
   "buffers": 1,
   "peak": 1048576,
@@ -352,7 +354,7 @@ expect "heapctl show -j: the same in JSON" '  "bytes": 1048576,
     {
       "area": "pernuma1",
       "bytes": 1048576
-    },' hc_sed 12,32p heapctl show -j -p hcvid
+    },' hc_sed 13,33p heapctl show -j -p hcvid
 expect "heapctl list: the live buffer" \
 	"NAME   CMA_AREA  CHUNK_SIZE  ENABLED  BYTES  MAX_BYTES  BUFFERS  POOL_READY  FAILURES
 hccam  pernuma1  2M          no       0B     unlimited  0        0B          0
@@ -523,6 +525,7 @@ saved='{
       "chunk_order": 9,
       "max_bytes": 0,
       "pool_bytes": 0,
+      "pool_min_bytes": 0,
       "numa_policy": "default",
       "enabled": true
     },
@@ -532,6 +535,7 @@ saved='{
       "chunk_order": 4,
       "max_bytes": 16777216,
       "pool_bytes": 0,
+      "pool_min_bytes": 0,
       "numa_policy": "local",
       "enabled": true
     }
@@ -648,6 +652,26 @@ rc=0" hc_run heapctl restore --force /tmp/hc32.json
 expect "... and hcvid stays enabled" \
 	"reserved 4 65536 33554432 default off [local] bind interleave 1 /dev/dma_heap/hcvid" \
 	hc_attrs "$V"
+# The pool's floor, which the module checks against nothing.
+sed '/"name": "hcvid"/,/}/s/"pool_min_bytes": 0,/"pool_min_bytes": 2097152,/' /tmp/hc32.json \
+	>/tmp/hcmin.json
+expect "heapctl restore --dry-run reports a new pool floor" "numa_policy: unchanged (local)
+hccam: unchanged
+hcvid: would be rewritten (pool_min_bytes is 0, saved 2097152)
+rc=0" hc_run heapctl restore --force --dry-run /tmp/hcmin.json
+expect "... and changes nothing" 0 cat "$V/pool_min_bytes"
+expect "heapctl restore --force sets hcvid's pool floor" "numa_policy: unchanged (local)
+hccam: unchanged
+hcvid: rewritten (pool_min_bytes is 0, saved 2097152)
+rc=0" hc_run heapctl restore --force /tmp/hcmin.json
+expect "... which the module reads back, hcvid still enabled" "2097152 1" \
+	sh -c "echo \$(cat $V/pool_min_bytes) \$(cat $V/enable)"
+expect "... and heapctl save prints the file" "$(cat /tmp/hcmin.json)" heapctl save -
+expect "heapctl restore --force puts the floor back" "numa_policy: unchanged (local)
+hccam: unchanged
+hcvid: rewritten (pool_min_bytes is 2097152, saved 0)
+rc=0" hc_run heapctl restore --force /tmp/hc32.json
+expect "... to 0" 0 cat "$V/pool_min_bytes"
 expect "heapctl numa off: the global policy is back" "off" \
 	sh -c "heapctl numa off | sed -n 's/^numa_policy: //p'"
 
@@ -701,8 +725,8 @@ rc=0" hc_run heapctl destroy hcok
 check "a heap without an area is made by hand" mkdir "$CFS/hcraw"
 expect "heapctl list shows its area as -" "hcraw - 4K no 0B unlimited 0 0B 0" \
 	sh -c "heapctl list -n | grep hcraw | tr -s ' '"
-expect "heapctl show: cma_area and device are -" "cma_area:     -
-device:       -" sh -c "heapctl show hcraw | grep -E '^(cma_area|device):'"
+expect "heapctl show: cma_area and device are -" "cma_area:       -
+device:         -" sh -c "heapctl show hcraw | grep -E '^(cma_area|device):'"
 expect "heapctl show -j: cma_area and device are null" '  "cma_area": null,
   "device": null,' sh -c "heapctl show -j -p hcraw | grep -E '\"(cma_area|device)\":'"
 expect "heapctl enable of a heap without an area fails with EINVAL and a hint" \
@@ -884,8 +908,25 @@ expect "heapctl set --pool refuses more than all CMA areas hold" \
 E: heapctl: hcvid: nothing was changed
 rc=1" hc_run heapctl set hcvid --pool 1000000G
 expect "... so the pool is as it was" 8388608 cat "$V/pool_bytes"
-expect "heapctl set them back" "hcvid: numa_policy=local pool_bytes=0
-rc=0" hc_run heapctl set hcvid --numa-policy local --pool 0
+expect "heapctl set --pool-min on the enabled hcvid" "hcvid: pool_min_bytes=4194304
+rc=0" hc_run heapctl set hcvid --pool-min 4M
+expect "... which the module reads back" 4194304 cat "$V/pool_min_bytes"
+expect "... and heapctl show prints as a size" "pool_bytes:     8M
+pool_min_bytes: 4M" sh -c "heapctl show hcvid | grep -E '^pool_(min_)?bytes:'"
+expect "... and heapctl show -j in bytes" '  "pool_bytes": 8388608,
+  "pool_min_bytes": 4194304,' sh -c "heapctl show -j -p hcvid | grep -E '\"pool_(min_)?bytes\":'"
+expect "heapctl set --pool-min above the pool is taken, not refused" \
+	"hcvid: pool_min_bytes=1099511627776
+rc=0" hc_run heapctl set hcvid -M 1T
+expect "... as written" 1099511627776 cat "$V/pool_min_bytes"
+expect "heapctl set puts the floor back when the pool is refused" \
+	"E: heapctl: $V/pool_bytes: Numerical result out of range: more than all CMA areas hold
+E: heapctl: hcvid: nothing was changed
+rc=1" hc_run heapctl set hcvid --pool-min 2M --pool 1000000G
+expect "... so the floor is as it was" 1099511627776 cat "$V/pool_min_bytes"
+expect "heapctl set them back" "hcvid: numa_policy=local pool_min_bytes=0 pool_bytes=0
+rc=0" hc_run heapctl set hcvid --numa-policy local --pool 0 --pool-min 0
+expect "... the floor too" 0 cat "$V/pool_min_bytes"
 
 # --- cleanup ----------------------------------------------------------------
 expect "heapctl destroy of the enabled, idle hcvid" "destroyed hcvid
@@ -912,7 +953,7 @@ expect "every area has every page it had before the heapctl tests" "$free0" free
 for n in hcvid hccam hcmove hcok hcnew hcraw hcbad hcclr1 hcclr2 system reserved; do
 	[ -d "$CFS/$n" ] && rmdir "$CFS/$n"
 done
-rm -f "$J" /tmp/hc5.json /tmp/hc5m.json /tmp/hc32.json /tmp/hcbad.json \
+rm -f "$J" /tmp/hc5.json /tmp/hc5m.json /tmp/hc32.json /tmp/hcmin.json /tmp/hcbad.json \
 	/tmp/hcmove.json /tmp/hcnew.json /tmp/hcraw.json /tmp/hc.hold /tmp/hc.out /tmp/hc.err
 rm -rf /etc/chunk_heap
 wait

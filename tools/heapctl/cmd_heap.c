@@ -300,17 +300,24 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 		{ "max", required_argument, NULL, 'm' },
 		{ "numa-policy", required_argument, NULL, 'p' },
 		{ "pool", required_argument, NULL, 'P' },
+		{ "pool-min", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	/*
+	 * Written in this order: the pool's floor before the pool, so that
+	 * it holds as soon as a larger pool fills.
+	 */
 	struct set_attr set[] = {
-		{ .attr = "max_bytes" }, { .attr = "numa_policy" }, { .attr = "pool_bytes" },
+		{ .attr = "max_bytes" }, { .attr = "numa_policy" }, { .attr = "pool_min_bytes" },
+		{ .attr = "pool_bytes" },
 	};
+	bool given = false;
 	const char *name;
 	size_t i, n;
 	int opt, ret;
 
-	while ((opt = heapctl_getopt(argc, argv, "m:p:P:h", opts, NULL)) != -1) {
+	while ((opt = heapctl_getopt(argc, argv, "m:p:P:M:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			ret = set_size(&set[0], optarg, MAX_USAGE);
@@ -323,8 +330,14 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 			snprintf(set[1].val, sizeof(set[1].val), "%s", optarg);
 			set[1].given = true;
 			break;
-		case 'P':
+		case 'M':
 			ret = set_size(&set[2], optarg,
+				       "--pool-min takes a size such as 8M (0: no floor)");
+			if (ret)
+				return ret;
+			break;
+		case 'P':
+			ret = set_size(&set[3], optarg,
 				       "--pool takes a size such as 24M (0: no pool)");
 			if (ret)
 				return ret;
@@ -339,8 +352,10 @@ int cmd_set(const struct heapctl_cmd *cmd, int argc, char **argv)
 	ret = name_arg(cmd, argc, argv, &name);
 	if (ret)
 		return ret;
-	if (!set[0].given && !set[1].given && !set[2].given)
-		return heapctl_usage_error("set needs --max, --numa-policy or --pool");
+	for (i = 0; i < ARRAY_SIZE(set); i++)
+		given |= set[i].given;
+	if (!given)
+		return heapctl_usage_error("set needs --max, --numa-policy, --pool or --pool-min");
 	ret = heap_check(name);
 	if (ret)
 		return ret;

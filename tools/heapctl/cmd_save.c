@@ -5,15 +5,15 @@
  *
  *	{"version": 1,
  *	 "heaps": [{"name": ..., "cma_area": ..., "chunk_order": ...,
- *		    "max_bytes": ..., "pool_bytes": ..., "numa_policy": ...,
- *		    "enabled": ...}],
+ *		    "max_bytes": ..., "pool_bytes": ..., "pool_min_bytes": ...,
+ *		    "numa_policy": ..., "enabled": ...}],
  *	 "numa_policy": ...}
  *
  * save writes every key, or nothing if an attribute could not be read. A
  * key that is absent or null is left as it is by restore. An attribute
  * the running module lacks (its file is missing) is left out by save and
  * skipped by restore, each with a note: keys are optional, so a file with
- * a key added later (pool_bytes) is still version 1.
+ * a key added later (pool_bytes, pool_min_bytes) is still version 1.
  *
  * restore --record FILE and clear --recorded FILE keep, in FILE, the names
  * of the heaps that restore made (chunk-heap.service's state), so that
@@ -100,6 +100,7 @@ static const struct saved_attr {
 	{ "chunk_order", "chunk_order" },
 	{ "max_bytes", "max_bytes" },
 	{ "pool_bytes", "pool_bytes" },
+	{ "pool_min_bytes", "pool_min_bytes" },
 	{ "numa_policy", "numa_policy" },
 	{ "enabled", "enable" },
 };
@@ -205,6 +206,8 @@ struct saved_heap {
 	struct heap_config cfg;
 	bool has_pool;			/* pool_bytes, which heap_config lacks */
 	uint64_t pool_bytes;
+	bool has_pool_min;		/* pool_min_bytes, which it lacks too */
+	uint64_t pool_min_bytes;
 	struct json_object *cur;	/* the heap as it is, or NULL */
 	bool created;			/* made by this restore */
 };
@@ -405,6 +408,11 @@ static const char *check_key(struct saved_heap *h, const char *key, struct json_
 			return "pool_bytes must be a number of bytes";
 		h->has_pool = true;
 		h->pool_bytes = json_object_get_uint64(val);
+	} else if (!strcmp(key, "pool_min_bytes")) {
+		if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) < 0)
+			return "pool_min_bytes must be a number of bytes";
+		h->has_pool_min = true;
+		h->pool_min_bytes = json_object_get_uint64(val);
 	} else if (!strcmp(key, "numa_policy")) {
 		s = json_str(val);
 		if (!s || !heapctl_valid_policy(heapctl_heap_policies, s))
@@ -602,6 +610,8 @@ static void skip_missing(struct saved_heap *h)
 			h->cfg.has_max = false;
 		else if (!strcmp(key, "pool_bytes"))
 			h->has_pool = false;
+		else if (!strcmp(key, "pool_min_bytes"))
+			h->has_pool_min = false;
 		else if (!strcmp(key, "numa_policy"))
 			h->cfg.numa_policy = NULL;
 		else if (!strcmp(key, "enabled"))
@@ -615,6 +625,19 @@ static int write_pool(const struct saved_heap *h)
 
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)h->pool_bytes);
 	return heap_write(h->name, "pool_bytes", buf);
+}
+
+/* pool_min_bytes, if the file has it and it differs from the heap's. */
+static int write_pool_min(const struct saved_heap *h)
+{
+	uint64_t have;
+	char buf[32];
+
+	if (!h->has_pool_min ||
+	    (heapctl_ju64(h->cur, "pool_min_bytes", &have) && have == h->pool_min_bytes))
+		return 0;
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)h->pool_min_bytes);
+	return heap_write(h->name, "pool_min_bytes", buf);
 }
 
 /* The heap's policy, as write_config() would, but EOPNOTSUPP is a note. */
@@ -647,7 +670,11 @@ static int write_heap_policy(const struct saved_heap *h)
  * not know, before a disabled heap is enabled. The pool needs the area:
  * it holds at most what the heap's area holds, and the kernel checks the
  * area and order against it. So a smaller pool is written first, while
- * the old area and order still hold it, and a larger one last.
+ * the old area and order still hold it, and a larger one last. The
+ * pool's floor (pool_min_bytes), which the kernel checks against
+ * nothing, is written just before the pool, or after the area and order
+ * if the pool does not change: always before a disabled heap is enabled
+ * and before a pool grows, so that it holds as soon as the pool fills.
  */
 static int apply_heap(struct saved_heap *h)
 {
@@ -664,9 +691,11 @@ static int apply_heap(struct saved_heap *h)
 	cfg.numa_policy = NULL;
 	if (!enabled)
 		cfg.enable = 0;	/* enabled below, once everything is set */
-	if (shrink && write_pool(h))
+	if (shrink && (write_pool_min(h) || write_pool(h)))
 		return EXIT_FAIL;
 	if (heap_apply(h->name, &cfg, h->cur) || write_heap_policy(h))
+		return EXIT_FAIL;
+	if (!shrink && write_pool_min(h))
 		return EXIT_FAIL;
 	if (pool_changes && !shrink && write_pool(h))
 		return EXIT_FAIL;

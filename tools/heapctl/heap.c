@@ -49,6 +49,7 @@ static const struct heap_attr {
 	ATTR("chunk_size", ATTR_U64, HEAP_LIST | HEAP_SHOW, .size = true),
 	ATTR("max_bytes", ATTR_U64, HEAP_LIST | HEAP_SHOW | HEAP_SAVE, .size = true),
 	ATTR("pool_bytes", ATTR_U64, HEAP_SHOW | HEAP_SAVE, .size = true),
+	ATTR("pool_min_bytes", ATTR_U64, HEAP_SHOW | HEAP_SAVE, .size = true),
 	ATTR("numa_policy", ATTR_POLICY, HEAP_SHOW | HEAP_SAVE),
 	ATTR("enable", ATTR_BOOL, HEAP_LIST | HEAP_SHOW | HEAP_SAVE, .key = "enabled"),
 	ATTR("device", ATTR_STR, HEAP_SHOW),
@@ -96,6 +97,8 @@ static const struct heapctl_hint heap_hints[] = {
 	{ "max_bytes", ERANGE, "above 2^64 - 1" },
 	{ "pool_bytes", EINVAL, "not a decimal number of bytes" },
 	{ "pool_bytes", ERANGE, "more than all CMA areas hold" },
+	{ "pool_min_bytes", EINVAL, "not a decimal number of bytes" },
+	{ "pool_min_bytes", ERANGE, "above 2^64 - 1" },
 	{ "enable", EINVAL, "set cma_area first" },
 	{ "enable", EEXIST, "another dma-heap already has this name" },
 	{ "heap", EEXIST, "a heap of that name exists" },
@@ -336,7 +339,7 @@ static void print_split(const struct heap_attr *a, struct json_object *arr)
 	}
 	if (!shown) {
 		snprintf(label, sizeof(label), "%s:", attr_key(a));
-		printf("%-13s none\n", label);
+		printf("%-15s none\n", label);
 	}
 }
 
@@ -347,7 +350,7 @@ void heap_print(struct json_object *heap)
 	size_t i;
 
 	/* The labels are the JSON keys, so that text and JSON agree. */
-	printf("%-13s %s\n", "name:", heapctl_jstr(heap, "name"));
+	printf("%-15s %s\n", "name:", heapctl_jstr(heap, "name"));
 	for (i = 0; i < ARRAY_SIZE(heap_attrs); i++) {
 		const struct heap_attr *a = &heap_attrs[i];
 		const char *text;
@@ -362,13 +365,13 @@ void heap_print(struct json_object *heap)
 		if (!strcmp(a->file, "max_bytes") && heapctl_ju64(heap, "max_bytes", &v) &&
 			 !v)
 			text = "unlimited";
-		else if (!strcmp(a->file, "pool_bytes") && heapctl_ju64(heap, "pool_bytes", &v) &&
-			 !v)
+		else if ((!strcmp(a->file, "pool_bytes") || !strcmp(a->file, "pool_min_bytes")) &&
+			 heapctl_ju64(heap, a->file, &v) && !v)
 			text = "none";
 		else
 			text = heapctl_jtext(heap, attr_key(a), a->size, buf, sizeof(buf));
 		snprintf(label, sizeof(label), "%s:", attr_key(a));
-		printf("%-13s %s\n", label, text);
+		printf("%-15s %s\n", label, text);
 	}
 }
 

@@ -84,15 +84,19 @@ static const struct heapctl_cmd commands[] = {
 	  "Remove heap NAME (rmdir); it is disabled first. Live buffers stay\n"
 	  "valid and give their chunks back when released. The device node stays\n"
 	  "until reboot (the dma-heap framework cannot remove one).\n" },
-	{ "set", cmd_set, "NAME [--max SIZE] [--numa-policy POLICY] [--pool SIZE]",
+	{ "set", cmd_set,
+	  "NAME [--max SIZE] [--numa-policy POLICY] [--pool SIZE] [--pool-min SIZE]",
 	  "change a live heap",
-	  "Change the quota, NUMA policy or pool of heap NAME, enabled or not.\n"
-	  "All or nothing: if one value is refused, those already written are put\n"
-	  "back.\n\n"
+	  "Change the quota, NUMA policy, pool or pool floor of heap NAME, enabled\n"
+	  "or not. All or nothing: if one value is refused, those already written\n"
+	  "are put back.\n\n"
 	  "  -m, --max SIZE             quota on live bytes (24M, 1G); 0 = unlimited\n"
 	  "  -p, --numa-policy POLICY   default, off, local, bind or interleave\n"
 	  "  -P, --pool SIZE            bytes of pre-zeroed chunks to keep (a module\n"
-	  "                             with pool_bytes); 0 = no pool\n" },
+	  "                             with pool_bytes); 0 = no pool\n"
+	  "  -M, --pool-min SIZE        bytes of the pool that memory reclaim never\n"
+	  "                             takes, in whole chunks, at most the pool (a\n"
+	  "                             module with pool_min_bytes); 0 = no floor\n" },
 	{ "clear", cmd_clear_recorded, "[--recorded FILE]", "remove every heap",
 	  "Remove every heap, as destroy does. The global NUMA policy is left\n"
 	  "alone. Goes on past a heap it cannot remove, and then exits 1.\n\n"
@@ -124,9 +128,9 @@ static const struct heapctl_cmd commands[] = {
 	  "Write the configuration of every heap, and the global NUMA policy, as\n"
 	  "JSON to FILE (default " HEAPCTL_CONFIG_FILE "), or to standard\n"
 	  "output if FILE is \"-\". FILE is replaced atomically, with mode 0600.\n"
-	  "Every writable attribute is saved (area, order, quota, pool, policy,\n"
-	  "state); one the module lacks is left out, with a note. If anything\n"
-	  "cannot be read, nothing is written.\n" },
+	  "Every writable attribute is saved (area, order, quota, pool and its\n"
+	  "floor, policy, state); one the module lacks is left out, with a note.\n"
+	  "If anything cannot be read, nothing is written.\n" },
 	{ "restore", cmd_restore, "[--force] [--dry-run] [--record STATE] [FILE]",
 	  "restore a saved configuration",
 	  "Make the heaps FILE describes (default " HEAPCTL_CONFIG_FILE ",\n"

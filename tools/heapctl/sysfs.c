@@ -233,6 +233,7 @@ static const char *const test_attrs[][2] = {
 	{ "numa_policy", "[default] off local bind interleave" },
 	{ "max_bytes", "0" },
 	{ "pool_bytes", "0" },
+	{ "pool_min_bytes", "0" },
 	{ "enable", "0" },
 	{ "device", "" },
 	{ "bytes", "0" },

@@ -59,8 +59,8 @@ _heapctl()
 		cols=$(heapctl "$cmd" --help 2>/dev/null | sed -n 's/^columns: //p' | tr 'A-Z' 'a-z')
 		COMPREPLY=($(compgen -W "$cols" -- "${cur##*,}"))
 		return ;;
-	--order | -c | --chunk-size | -m | --max | -P | --pool | --count | -H | --hold | \
-	-i | --interval)
+	--order | -c | --chunk-size | -m | --max | -P | --pool | -M | --pool-min | --count | \
+	-H | --hold | -i | --interval)
 		return ;;
 	esac
 
@@ -77,8 +77,8 @@ _heapctl()
 	# The arguments after the command, less options and their values.
 	for ((i = cmdi + 1; i < cword; i++)); do
 		case ${words[i]} in
-		-m | --max | -p | --numa-policy | -P | --pool | -a | --area | -o | --order | \
-		-c | --chunk-size | --count | -H | --hold | -R | --record | --recorded | \
+		-m | --max | -p | --numa-policy | -P | --pool | -M | --pool-min | -a | --area | \
+		-o | --order | -c | --chunk-size | --count | -H | --hold | -R | --record | --recorded | \
 		--output | -i | --interval)
 			((i++)) ;;
 		-*) ;;
@@ -112,7 +112,8 @@ _heapctl()
 		COMPREPLY=($(compgen -W "--area --order --chunk-size --max --numa-policy
 			--enable --help" -- "$cur")) ;;
 	set)
-		COMPREPLY=($(compgen -W "--max --numa-policy --pool --help $names" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--max --numa-policy --pool --pool-min --help $names" \
+			-- "$cur")) ;;
 	numa)
 		COMPREPLY=($(compgen -W "--json --pretty --help off local bind interleave" -- "$cur")) ;;
 	alloc)

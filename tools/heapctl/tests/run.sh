@@ -67,7 +67,7 @@ mkheap() {
 	echo "${7:-0}" >"$d/peak"
 	echo 0 >"$d/failures"
 	echo "${8:-0}" >"$d/cma_calls"
-	for f in pool_bytes cma_failures pool_ready pool_hits pool_misses pool_refills pool_shrunk \
+	for f in pool_bytes pool_min_bytes cma_failures pool_ready pool_hits pool_misses pool_refills pool_shrunk \
 		 held_bytes; do
 		echo 0 >"$d/$f"
 	done
@@ -366,21 +366,27 @@ for b in 0 2 4 8 16; do
 	echo 0 >"$CFS/video64k/latency_us/$b/count"
 done
 t "show prints pool_bytes 0 as none" 0 "^pool_bytes: +none$" show video64k
+t "show prints pool_min_bytes 0 as none, after pool_bytes" 0 \
+	"~pool_bytes: +none~pool_min_bytes: none~numa_policy: " show video64k
 t "show prints an empty latency histogram as none" 0 "~latency: +none~$" show video64k
 echo 3 >"$CFS/video64k/latency_us/16/count"
 echo 1 >"$CFS/video64k/latency_us/2/count"
 echo 25165824 >"$CFS/video64k/pool_bytes"
 echo 8388608 >"$CFS/video64k/pool_ready"
+echo 4194304 >"$CFS/video64k/pool_min_bytes"
 t "show prints the pool as sizes" 0 "~pool_bytes: +24M~" show video64k
+t "show prints pool_min_bytes as a size" 0 "^pool_min_bytes: 4M$" show video64k
 t "show prints pool_ready as a size" 0 "^pool_ready: +8M$" show video64k
 t "show lists the latency buckets that count something, by number" 0 \
 	"~latency:~  2 us +1~  16 us +3~$" show video64k
 tj "show -j reads every latency bucket, by number" \
 	'[.latency[] | .floor_us] == [0, 2, 4, 8, 16] and .latency[4].count == 3 and
 	 .pool_bytes == 25165824 and .pool_ready == 8388608' show -j video64k
+tj "show -j has pool_min_bytes, in bytes" '.pool_min_bytes == 4194304' show -j video64k
 tj "show -j has every attribute" \
 	'keys_unsorted == ["version", "name", "cma_area", "chunk_order", "chunk_size", "max_bytes",
-	  "pool_bytes", "numa_policy", "enabled", "device", "bytes", "buffers", "peak",
+	  "pool_bytes", "pool_min_bytes", "numa_policy", "enabled", "device", "bytes", "buffers",
+	  "peak",
 	  "failures", "cma_calls", "cma_failures", "pool_ready", "pool_hits",
 	  "pool_misses", "pool_refills", "pool_shrunk", "held_bytes", "area_bytes", "node_bytes",
 	  "latency"]' show -j video64k
@@ -404,13 +410,14 @@ t "... and so does the text" 0 "~  node 1 +0B~  node 2 +4K~  node 10 +8K~" show 
 rm -rf "$CFS/big/areas/"*
 tj "show -j: an empty areas directory is an empty array" '.area_bytes == []' show -j big
 t "... and none in text" 0 "^area_bytes: +none$" show big
-rm -rf "$CFS/big/numa_policy" "$CFS/big/areas" "$CFS/big/nodes"
+rm -rf "$CFS/big/numa_policy" "$CFS/big/areas" "$CFS/big/nodes" "$CFS/big/pool_min_bytes"
 printf 'reserved 0\n' >"$CFS/big/area_bytes"
 printf '0 0\n' >"$CFS/big/node_bytes"
 tj "show -j: attributes an older module lacks are null, its old files unread" \
 	'.numa_policy == null and .area_bytes == null and .node_bytes == null and
-	 .latency == null and .pool_bytes == 0' show -j big
+	 .latency == null and .pool_bytes == 0 and .pool_min_bytes == null' show -j big
 t "... and - in text" 0 "~area_bytes: +-~node_bytes: +-~latency: +-~$" show big
+also "... pool_min_bytes too" "^pool_min_bytes: -$"
 
 # A broken areas/ or nodes/: exit 1, name the file, print the rest.
 rm "$CFS/video64k/areas/pernuma1/bytes"
@@ -615,6 +622,34 @@ log_is "... and writes them in that order" "video64k/pool_bytes=8388608
 video64k/max_bytes=1073741824
 video64k/numa_policy=bind
 video64k/pool_bytes=0"
+tf "set --pool-min writes pool_min_bytes" 0 "^video64k: pool_min_bytes=4194304$" \
+	set video64k --pool-min 4M
+file_is "... which is the new floor" "$CFS/video64k/pool_min_bytes" 4194304
+log_is "... and nothing else" "video64k/pool_min_bytes=4194304"
+tf "set -M is --pool-min, written before the pool" 0 \
+	"^video64k: pool_min_bytes=8388608 pool_bytes=16777216$" set video64k -P 16M -M 8M
+log_is "... the floor first" "video64k/pool_min_bytes=8388608
+video64k/pool_bytes=16777216"
+tf "set --pool-min above the pool is taken as it is" 0 "^video64k: pool_min_bytes=1073741824$" \
+	set video64k --pool-min 1G
+: >"$LOG"
+inject pool_bytes:ERANGE "set puts the floor back when the pool is refused" 1 \
+	"pool_bytes: Numerical result out of range: more than all CMA areas hold~heapctl: video64k: nothing was changed" \
+	set video64k --pool-min 2M --pool 1000000G
+log_is "... pool_min_bytes written, then the old one" "video64k/pool_min_bytes=2097152
+video64k/pool_min_bytes=1073741824"
+file_is "... so the floor is as it was" "$CFS/video64k/pool_min_bytes" 1073741824
+inject pool_min_bytes:EINVAL "set names a refused floor and puts the rest back" 1 \
+	"video64k/pool_min_bytes: Invalid argument: not a decimal number of bytes~heapctl: video64k: nothing was changed" \
+	set video64k --max 2M --pool-min 1M
+log_is "... max_bytes written, then the old one" "video64k/max_bytes=2097152
+video64k/max_bytes=1073741824"
+rm "$CFS/video64k/pool_min_bytes"
+tf "set --pool-min on a module without a floor fails" 1 \
+	"video64k/pool_min_bytes: No such file or directory: no such attribute" \
+	set video64k --max 4M --pool-min 8M
+log_is "... before writing anything" ""
+echo 0 >"$CFS/video64k/pool_min_bytes"
 inject numa_policy:EINVAL "set puts back what it wrote when a value is refused" 1 \
 	"numa_policy: Invalid argument.*~heapctl: video64k: nothing was changed" \
 	set video64k --max 2M --numa-policy interleave --pool 4M
@@ -633,10 +668,12 @@ tf "set --pool on a module without a pool fails" 1 \
 	"video64k/pool_bytes: No such file or directory: no such attribute" \
 	set video64k --max 4M --pool 8M
 log_is "... before writing anything" ""
-t "set needs an option" 2 "set needs --max, --numa-policy or --pool" set video64k
+t "set needs an option" 2 "^heapctl: set needs --max, --numa-policy, --pool or --pool-min$" set video64k
 t "set needs a name" 2 "^heapctl: set: missing argument; see" set --max 1M
 t "set refuses a bad size" 2 "--max takes a size" set video64k --max 1Kb
 t "set refuses a bad pool size" 2 "--pool takes a size" set video64k --pool -1
+t "set refuses a bad pool floor" 2 "--pool-min takes a size" set video64k --pool-min 1X
+t "set --pool-min needs a size" 2 "option '--pool-min' needs an argument" set video64k --pool-min
 t "set refuses a bad policy" 2 "--numa-policy takes default" set video64k -p near
 t "set refuses a bad name" 2 "is not a heap name" set ../x --max 1M
 t "set of a missing heap fails" 1 "no heap of that name" set nosuch --max 1M
@@ -1015,21 +1052,25 @@ fresh_tree
 mkheap video64k reserved 4 1 0 default 67108864 1
 mkheap big pernuma1 9 0 1073741824 interleave
 echo 4194304 >"$CFS/big/pool_bytes"
+echo 2097152 >"$CFS/big/pool_min_bytes"
 mkdir "$CFS/blank"
 echo 0 >"$CFS/blank/chunk_order"
 echo >"$CFS/blank/cma_area"
 tj "save writes JSON to stdout" '.numa_policy == "off" and (.heaps | length) == 3' save -
-tj "save: each heap has exactly the saved keys, pool_bytes too" \
+tj "save: each heap has exactly the saved keys, pool_bytes and pool_min_bytes too" \
 	'[.heaps[] | select(.name != "blank") | keys_unsorted] | unique ==
-	 [["name", "cma_area", "chunk_order", "max_bytes", "pool_bytes", "numa_policy", "enabled"]]' \
+	 [["name", "cma_area", "chunk_order", "max_bytes", "pool_bytes", "pool_min_bytes",
+	   "numa_policy", "enabled"]]' \
 	save -
 tj "save: values" '.heaps[0] == {"name": "big", "cma_area": "pernuma1", "chunk_order": 9,
-	"max_bytes": 1073741824, "pool_bytes": 4194304, "numa_policy": "interleave",
-	"enabled": false}' save -
+	"max_bytes": 1073741824, "pool_bytes": 4194304, "pool_min_bytes": 2097152,
+	"numa_policy": "interleave", "enabled": false}' save -
 tj "save: an unset area is null, attributes the module lacks are left out" \
 	'.heaps[1] | .cma_area == null and keys_unsorted == ["name", "cma_area", "chunk_order"]' save -
 also_err "... each with a note" \
 	"^heapctl: note: $CFS/blank/pool_bytes: this module does not have it: skipped$"
+also_err "... pool_min_bytes too" \
+	"^heapctl: note: $CFS/blank/pool_min_bytes: this module does not have it: skipped$"
 t "save FILE writes the file" 0 "" save "$TMP/saved.json"
 "$HEAPCTL" --root "$ROOT" save - >"$TMP/stdout.json" 2>/dev/null
 check "save FILE and save - give the same JSON" cmp "$TMP/saved.json" "$TMP/stdout.json"
@@ -1261,13 +1302,14 @@ t "restore without the module fails" 1 "chunk_heap is not loaded" restore "$J"
 fresh_tree
 mkheap rt reserved 5 1 8388608 local
 echo 2097152 >"$CFS/rt/pool_bytes"
+echo 1048576 >"$CFS/rt/pool_min_bytes"
 mkheap rt2 pernuma0 2 0 4096 interleave
 echo 65536 >"$CFS/rt2/pool_bytes"
 echo "off local [bind] interleave" >"$SYS/numa_policy"
 # attrs: every writable attribute file, the policies as their word.
 attrs() {
 	for h in rt rt2; do
-		for f in cma_area chunk_order max_bytes pool_bytes numa_policy enable; do
+		for f in cma_area chunk_order max_bytes pool_bytes pool_min_bytes numa_policy enable; do
 			echo "$h/$f=$(sed 's/.*\[\(.*\)\].*/\1/' "$CFS/$h/$f")"
 		done
 	done
@@ -1276,9 +1318,11 @@ attrs() {
 attrs >"$TMP/attrs.before"
 tj "save carries every writable attribute" '.numa_policy == "bind" and .heaps == [
 	{"name": "rt", "cma_area": "reserved", "chunk_order": 5, "max_bytes": 8388608,
-	 "pool_bytes": 2097152, "numa_policy": "local", "enabled": true},
+	 "pool_bytes": 2097152, "pool_min_bytes": 1048576, "numa_policy": "local",
+	 "enabled": true},
 	{"name": "rt2", "cma_area": "pernuma0", "chunk_order": 2, "max_bytes": 4096,
-	 "pool_bytes": 65536, "numa_policy": "interleave", "enabled": false}]' save -
+	 "pool_bytes": 65536, "pool_min_bytes": 0, "numa_policy": "interleave",
+	 "enabled": false}]' save -
 "$HEAPCTL" --root "$ROOT" save "$J"
 rm -rf "${CFS:?}"/*
 echo "[off] local bind interleave" >"$SYS/numa_policy"
@@ -1287,11 +1331,12 @@ tf "restore onto a fresh tree makes them all" 0 "~numa_policy: set to bind~rt: c
 	restore "$J"
 attrs >"$TMP/attrs.after"
 check "... and every attribute file is as it was" cmp "$TMP/attrs.before" "$TMP/attrs.after"
-log_is "... the pool after the area, and enable last" "chunk_heap/numa_policy=bind
+log_is "... the floor and the pool after the area, and enable last" "chunk_heap/numa_policy=bind
 rt/chunk_order=5
 rt/cma_area=reserved
 rt/max_bytes=8388608
 rt/numa_policy=local
+rt/pool_min_bytes=1048576
 rt/pool_bytes=2097152
 rt/enable=1
 rt2/chunk_order=2
@@ -1310,6 +1355,26 @@ tf "restore without --force refuses it" 1 "heap rt exists with other settings \\
 tf "restore --force sets the pool in place" 0 "^rt: rewritten \\(pool_bytes is 0, saved 2097152\\)$" \
 	restore --force "$J"
 log_is "... without disabling the heap" "rt/pool_bytes=2097152"
+echo 0 >"$CFS/rt/pool_min_bytes"
+tf "restore --dry-run reports a pool floor change" 0 \
+	"^rt: would be rewritten \\(pool_min_bytes is 0, saved 1048576\\)$" \
+	restore --force --dry-run "$J"
+log_is "... and writes nothing" ""
+tf "restore without --force refuses it too" 1 \
+	"heap rt exists with other settings \\(pool_min_bytes is 0, saved 1048576\\)" restore "$J"
+tf "restore --force sets the floor in place" 0 "^rt: rewritten \\(pool_min_bytes is 0, saved 1048576\\)$" \
+	restore --force "$J"
+log_is "... without disabling the heap, nor touching the pool" "rt/pool_min_bytes=1048576"
+# A new floor and a larger pool on a disabled heap: floor, pool, enable.
+echo 0 >"$CFS/rt/enable"
+echo 0 >"$CFS/rt/pool_bytes"
+echo 0 >"$CFS/rt/pool_min_bytes"
+tf "restore --force writes the floor before the pool and enable" 0 \
+	"^rt: rewritten \\(pool_bytes is 0, saved 2097152; pool_min_bytes is 0, saved 1048576; enabled is false, saved true\\)$" \
+	restore --force "$J"
+log_is "... in that order" "rt/pool_min_bytes=1048576
+rt/pool_bytes=2097152
+rt/enable=1"
 # A smaller pool is written before the area and order change, while they
 # still hold it.
 json_edit '.heaps[0].cma_area = "pernuma1" | .heaps[0].pool_bytes = 65536' "$J" "$J.shrink" \
@@ -1319,12 +1384,30 @@ log_is "... pool first" "rt/pool_bytes=65536
 rt/enable=0
 rt/cma_area=pernuma1
 rt/enable=1"
+json_edit '.heaps[0].pool_bytes = 32768 | .heaps[0].pool_min_bytes = 16384' "$J.shrink" \
+	"$J.shrink2" 'd["heaps"][0]["pool_bytes"] = 32768; d["heaps"][0]["pool_min_bytes"] = 16384'
+tf "restore --force shrinks the pool and its floor" 0 \
+	"^rt: rewritten \\(pool_bytes is 65536, saved 32768; pool_min_bytes is 1048576, saved 16384\\)$" \
+	restore --force "$J.shrink2"
+log_is "... the floor just before the pool" "rt/pool_min_bytes=16384
+rt/pool_bytes=32768"
 echo '{"version": 1, "heaps": [{"name": "p", "cma_area": "reserved", "chunk_order": 0,
 	"pool_bytes": 65536}]}' >"$J.pool"
 tf "restore takes pool_bytes" 0 "^p: created$" restore "$J.pool"
 file_is "... and sets it" "$CFS/p/pool_bytes" 65536
 echo '{"version": 1, "heaps": [{"name": "p", "pool_bytes": -1}]}' >"$J.bad"
 t "restore refuses a negative pool_bytes" 1 "pool_bytes must be a number of bytes" restore "$J.bad"
+echo '{"version": 1, "heaps": [{"name": "p", "pool_min_bytes": "1M"}]}' >"$J.bad"
+t "restore refuses a pool_min_bytes that is not a number" 1 \
+	"heaps\\[0\\] \\(p\\): pool_min_bytes: pool_min_bytes must be a number of bytes" restore "$J.bad"
+echo '{"version": 1, "heaps": [{"name": "p", "pool_min_bytes": -1}]}' >"$J.bad"
+t "... or is negative" 1 "pool_min_bytes must be a number of bytes" restore "$J.bad"
+echo '{"version": 1, "heaps": [{"name": "pm", "cma_area": "reserved", "chunk_order": 0,
+	"pool_bytes": 65536, "pool_min_bytes": 131072}]}' >"$J.min"
+tf "restore takes pool_min_bytes, above the pool too" 0 "^pm: created$" restore "$J.min"
+file_is "... and sets it" "$CFS/pm/pool_min_bytes" 131072
+tj "... which save writes back" '.heaps[] | select(.name == "pm") | .pool_min_bytes == 131072' save -
+rm -rf "$CFS/pm"
 # A version-1 file from before pool_bytes: the pool is left as it is.
 echo '{"version": 1, "heaps": [{"name": "p", "cma_area": "reserved", "chunk_order": 0}]}' >"$J.old"
 tf "a file without pool_bytes still restores, leaving the pool" 0 "^p: unchanged$" restore "$J.old"
@@ -1348,6 +1431,31 @@ tf "save leaves it out, with a note" 0 "note: $CFS/p/pool_bytes: this module doe
 unset HEAPCTL_TEST_NO_ATTRS
 check "... so the file has pool_bytes for rt and rt2, not p" \
 	sh -c "[ \$(grep -c pool_bytes '$TMP/p.json') -eq 2 ]"
+# An older module without pool_min_bytes, and a file that has it.
+rm -rf "$CFS/p"
+echo '{"version": 1, "heaps": [{"name": "p", "cma_area": "reserved", "chunk_order": 0,
+	"pool_bytes": 65536, "pool_min_bytes": 32768}]}' >"$J.min2"
+HEAPCTL_TEST_NO_ATTRS=pool_min_bytes
+export HEAPCTL_TEST_NO_ATTRS
+: >"$LOG"
+tf "restore skips a pool_min_bytes the new heap lacks, with a note" 0 \
+	"~heapctl: note: $CFS/p/pool_min_bytes: this module does not have it: skipped~p: created~$" \
+	restore "$J.min2"
+log_is "... writing the rest" "p/cma_area=reserved
+p/pool_bytes=65536"
+check "... and no pool_min_bytes file" test ! -e "$CFS/p/pool_min_bytes"
+tf "... and the same on an existing heap, which is then unchanged" 0 \
+	"~heapctl: note: $CFS/p/pool_min_bytes: this module does not have it: skipped~p: unchanged~$" \
+	restore "$J.min2"
+tf "restore --dry-run notes it too" 0 \
+	"~heapctl: note: $CFS/p/pool_min_bytes: this module does not have it: skipped~p: unchanged~$" \
+	restore --dry-run "$J.min2"
+tf "save leaves pool_min_bytes out, with a note" 0 \
+	"note: $CFS/p/pool_min_bytes: this module does not have it: skipped" save "$TMP/pm.json"
+unset HEAPCTL_TEST_NO_ATTRS
+check "... so p has pool_bytes but no pool_min_bytes" python3 -c 'import json, sys
+h = [h for h in json.load(open(sys.argv[1]))["heaps"] if h["name"] == "p"][0]
+sys.exit(not ("pool_bytes" in h and "pool_min_bytes" not in h))' "$TMP/pm.json"
 # A policy the kernel refuses (a stock kernel): a note, not an error.
 rm -rf "${CFS:?}"/*
 echo "[off] local bind interleave" >"$SYS/numa_policy"
@@ -1467,10 +1575,15 @@ if command -v bash >/dev/null; then
 	comp_is "completion: no second NAME after show NAME" "--help --json --pretty " \
 		--root "$ROOT" show video64k ""
 	comp_is "... nor after destroy NAME" "--help " --root "$ROOT" destroy video64k ""
-	comp_is "... nor after set NAME --max SIZE" "--help --max --numa-policy --pool " \
+	comp_is "... nor after set NAME --max SIZE" "--help --max --numa-policy --pool --pool-min " \
 		--root "$ROOT" set video64k --max 1M ""
-	comp_is "... but after set --max SIZE, a NAME" "--help --max --numa-policy --pool cam video64k " \
-		--root "$ROOT" set --max 1M ""
+	comp_is "... but after set --max SIZE, a NAME" \
+		"--help --max --numa-policy --pool --pool-min cam video64k " --root "$ROOT" set --max 1M ""
+	comp_is "completion: set offers --pool-min" "--pool --pool-min " set cam --po
+	comp_is "... and takes a SIZE after it, not a NAME" " " --root "$ROOT" set --pool-min ""
+	comp_is "... nor after -M" " " --root "$ROOT" set -M ""
+	comp_is "... and a NAME after its SIZE" "--help --max --numa-policy --pool --pool-min cam video64k " \
+		--root "$ROOT" set -M 4M ""
 	comp_is "completion: restore --record" "--dry-run --force --help --record " restore -
 	comp_is "completion: clear --recorded" "--help --recorded " clear -
 	comp_is "completion: a policy" "interleave " set cam -p in
