@@ -34,7 +34,10 @@ KDIR_SAN := $(CHUNK_HEAP_CACHE)/build/san
 KDIR_61 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-6.1-4k
 KDIR_73 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-7.3-4k
 KDIR_ARM64 := $(CHUNK_HEAP_CACHE)/build/vm-arm64-6.12-4k
-ARM64 := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+# make check builds the test matrix's modules with ccache, as its kernels
+# were built (MODCC); a user's own kernel keeps its own compiler.
+MODCC ?=
+ARM64 := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- $(if $(MODCC),CC="ccache aarch64-linux-gnu-gcc")
 BUILD := $(CURDIR)/build
 MODSRC := Kbuild $(shell find src kunit -name '*.[ch]')
 
@@ -47,7 +50,7 @@ define build_module
 	rsync -a -m --delete --exclude=/build --exclude=/tools --exclude=/.git \
 		--include='*/' --include=Kbuild --include='*.[ch]' --exclude='*' \
 		./ $(1)/
-	$(MAKE) -C $(2) M=$(1) CONFIG_DMABUF_HEAPS_CHUNK=m $(3) modules
+	$(MAKE) -C $(2) M=$(1) CONFIG_DMABUF_HEAPS_CHUNK=m $(MODCC) $(3) modules
 endef
 
 module: $(BUILD)/module/chunk_heap.ko
@@ -96,7 +99,7 @@ heapctl:
 define build_kmod
 	@mkdir -p $(1)
 	cp tests/kmod/Kbuild tests/kmod/chimport.c src/compat.h $(1)/
-	$(MAKE) -C $(2) M=$(1) $(3) modules
+	$(MAKE) -C $(2) M=$(1) $(MODCC) $(3) modules
 endef
 
 probes: $(BUILD)/kmod/chimport.ko
@@ -163,7 +166,7 @@ kunit-kernels: kernel-7.3
 	CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k scripts/kunit.sh build
 
 check: kunit-kernels
-	$(MAKE) -j$(shell nproc) all probes module-san module-6.1 module-7.3 arm64
+	$(MAKE) -j$(shell nproc) MODCC='CC=ccache\ gcc' all probes module-san module-6.1 module-7.3 arm64
 	scripts/check.sh
 
 # The stock guest alone: Debian 13 on Debian's own 7.3 kernel, where apt

@@ -11,6 +11,7 @@
 # pageblocks are 32 MiB). Extra arguments go to kunit.py, e.g.
 #   scripts/kunit.sh --raw_output
 #   scripts/kunit.sh build     build the kernel only
+#   scripts/kunit.sh exec      run the suites in the kernel built before
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -24,29 +25,35 @@ extra=()
 [ "$KPAGES" = 4k ] || extra+=(--kunitconfig="$TOP/kernel/$KPAGES.config")
 [ "$CONF" = "$GUEST_CONF" ] && extra+=(--kunitconfig="$TOP/kernel/guest.config")
 
-# "build" only builds kunit.py's kernel, so that make check builds every
-# kernel before its tests run beside each other.
+# "build" only builds kunit.py's kernel, and "exec" only runs the suites
+# in the kernel built before: make check builds every kernel first, then
+# runs the tests beside each other without building any.
 cmd=run
-if [ "${1:-}" = build ]; then
-	cmd=build
+case "${1:-}" in
+build | exec)
+	cmd=$1
 	shift
-fi
-build_args=("${args[@]}" --build_dir="$KBUILD_KUNIT" --jobs="$JOBS"
+	;;
+esac
+common=("${args[@]}" --build_dir="$KBUILD_KUNIT"
 	--kunitconfig="$TOP/kernel/chunk_heap.config"
 	--kunitconfig="$TOP/kernel/$KARCH.config"
 	--kunitconfig="$TOP/kernel/$KVER.config"
 	"${extra[@]}" --kunitconfig="$TOP/kunit")
+run_args=(--timeout=300
+	--kernel_args "cma=64M" --kernel_args "cma_pernuma=$pernuma"
+	--kernel_args "panic=-1"
+	--qemu_args "-smp 2,sockets=2,cores=1,threads=1"
+	--qemu_args "-object memory-backend-ram,id=m0,size=512M"
+	--qemu_args "-object memory-backend-ram,id=m1,size=512M"
+	--qemu_args "-numa node,nodeid=0,cpus=0,memdev=m0"
+	--qemu_args "-numa node,nodeid=1,cpus=1,memdev=m1")
 
 "$TOP/scripts/kernel.sh" prepare
 mkdir -p "$KBUILD_KUNIT"
 cd "$KSRC"
-[ "$cmd" = build ] && exec python3 tools/testing/kunit/kunit.py build "${build_args[@]}" "$@"
-exec python3 tools/testing/kunit/kunit.py run "${build_args[@]}" --timeout=300 \
-	--kernel_args "cma=64M" --kernel_args "cma_pernuma=$pernuma" \
-	--kernel_args "panic=-1" \
-	--qemu_args "-smp 2,sockets=2,cores=1,threads=1" \
-	--qemu_args "-object memory-backend-ram,id=m0,size=512M" \
-	--qemu_args "-object memory-backend-ram,id=m1,size=512M" \
-	--qemu_args "-numa node,nodeid=0,cpus=0,memdev=m0" \
-	--qemu_args "-numa node,nodeid=1,cpus=1,memdev=m1" \
-	"$@"
+case $cmd in
+build) exec python3 tools/testing/kunit/kunit.py build "${common[@]}" --jobs="$JOBS" "$@" ;;
+exec) exec python3 tools/testing/kunit/kunit.py exec "${common[@]}" "${run_args[@]}" "$@" ;;
+*) exec python3 tools/testing/kunit/kunit.py run "${common[@]}" --jobs="$JOBS" "${run_args[@]}" "$@" ;;
+esac
