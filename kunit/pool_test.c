@@ -200,7 +200,7 @@ static void chunk_pool_drain_test(struct kunit *test)
 
 	/*
 	 * The shrinker takes what reclaim asks for, in whole chunks, and
-	 * holds the pool off until the node has memory back: in this guest,
+	 * holds the pool off until the node has memory to spare: in this guest,
 	 * at once.
 	 */
 	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, SZ_1M), 0);

@@ -162,7 +162,7 @@ struct chunk_heap_stats {
  * @gen:	bumped by every drain; what the worker took before it goes
  *		back to CMA
  * @held:	reclaim ran on the area's node: no refill nor return until
- *		the node has memory back
+ *		the node has memory to spare
  * @work:	the refill worker, which holds a reference on the heap
  * @node:	entry in the shrinker's list of pools
  */

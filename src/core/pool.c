@@ -29,7 +29,7 @@
  * area is on that node and above their floor (pool_min_bytes), so that
  * the rest of the system can borrow those pages for movable allocations;
  * the floor goes only when the OOM killer would run. Refills and returns
- * then wait until kswapd has balanced the node again, and refills take
+ * then wait until the node has memory to spare again, and refills take
  * at most CHUNK_POOL_STEP from CMA at a time: CMA migrates pages under
  * one global mutex, which other heaps and drivers wait for meanwhile.
  */
@@ -133,11 +133,13 @@ static bool pool_on_node(struct chunk_pool *pool, int nid)
 }
 
 /*
- * Whether @nid (every node for NUMA_NO_NODE) is balanced as kswapd leaves
- * it: its free pages outside CMA above its zones' high watermarks, which
- * is where reclaim stops.
+ * Whether @nid (every node for NUMA_NO_NODE) has @pages to spare: free
+ * pages outside CMA above its zones' high watermarks, where kswapd stops,
+ * by @pages. A refill may migrate that much out of the area into them;
+ * CMA's own free pages do not count, as only movable allocations can use
+ * them.
  */
-static bool pool_node_ok(int nid)
+static bool pool_node_ok(int nid, unsigned long pages)
 {
 	unsigned long free = 0, high = 0;
 	int n, z;
@@ -157,7 +159,7 @@ static bool pool_node_ok(int nid)
 			high += high_wmark_pages(zone);
 		}
 	}
-	return free >= high;
+	return free >= high + pages;
 }
 
 /* Whether reclaim holds refills and returns off. */
@@ -296,21 +298,18 @@ static void pool_refill(struct chunk_pool *pool)
 	bool more;
 
 	spin_lock(&pool->lock);
-	if (pool_held(pool)) {
-		/* Reclaim ran on the node: wait for it to be over, not longer. */
-		if (!pool->active || !pool_node_ok(pool->area->nid)) {
-			bool active = pool->active;
-
+	/* One step at a time, so that other CMA users get in between. */
+	want = pool_room(pool, max(CHUNK_POOL_STEP >> pool->order, 1UL));
+	more = pool_room(pool, ULONG_MAX) > want;
+	if (want && pool_held(pool)) {
+		/* Reclaim ran on the node: wait until it has the step to spare. */
+		if (!pool_node_ok(pool->area->nid, want << pool->order)) {
 			spin_unlock(&pool->lock);
-			if (active)
-				pool_kick_later(pool, CHUNK_POOL_POLL);
+			pool_kick_later(pool, CHUNK_POOL_POLL);
 			return;
 		}
 		WRITE_ONCE(pool->held, false);
 	}
-	/* One step at a time, so that other CMA users get in between. */
-	want = pool_room(pool, max(CHUNK_POOL_STEP >> pool->order, 1UL));
-	more = pool_room(pool, ULONG_MAX) > want;
 	area = pool->area;
 	runs.order = pool->order;
 	gen = pool->gen;
@@ -492,6 +491,7 @@ void chunk_pool_set_min(struct chunk_pool *pool, u64 bytes)
 {
 	WRITE_ONCE(pool->min_bytes, bytes);
 }
+EXPORT_SYMBOL_IF_KUNIT(chunk_pool_set_min);
 
 /**
  * chunk_pool_take() - move ready chunks of @area from the pool to @runs
@@ -617,7 +617,7 @@ EXPORT_SYMBOL_IF_KUNIT(chunk_pool_ready_bytes);
 /*
  * Give back to CMA up to @nr_pages pages of @pool, dirty ones first, in
  * whole chunks, leaving its floor if @floor, and hold refills and returns
- * off until the node has memory back. The caller holds a heap reference.
+ * off until the node has memory to spare. The caller holds a heap reference.
  */
 static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
 				     unsigned long nr_pages, bool floor)
@@ -664,7 +664,7 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
  *	   false when the OOM killer would run otherwise
  *
  * Takes whole chunks, dirty ones first, pool after pool, and holds each
- * pool of @nid off until the node has memory back. Each pool is worked on
+ * pool of @nid off until the node has memory to spare. Each pool is worked on
  * with a reference on its heap and without the list's lock, which the
  * heap's last put takes; the reference is dropped once the list is
  * unlocked again.
