@@ -55,6 +55,8 @@
 #define CHUNK_POOL_STEP		(SZ_8M >> PAGE_SHIFT)
 /* How often a pool held off by reclaim looks whether it is over. */
 #define CHUNK_POOL_POLL		(HZ / 10)
+/* How long a take waits to refill: time for a stream's buffer to return. */
+#define CHUNK_POOL_SETTLE	max(HZ / 50, 1)
 
 static struct workqueue_struct *chunk_pool_wq;
 static struct shrinker *chunk_pool_shrinker;
@@ -241,13 +243,16 @@ static void pool_kick_later(struct chunk_pool *pool, unsigned long delay)
 		chunk_heap_put(heap);
 }
 
-/* Queue the worker now, on a CPU of the pool's area's node. */
+/* Queue the worker now, on a CPU of the pool's area's node if idle. */
 static void pool_kick(struct chunk_pool *pool, int nid)
 {
 	struct chunk_heap *heap = pool_heap(pool);
 
 	kref_get(&heap->ref);
-	if (!queue_work_node(nid, chunk_pool_wq, &pool->work.work))
+	if (queue_work_node(nid, chunk_pool_wq, &pool->work.work))
+		return;
+	/* Queued already, maybe later: bring it forward, with its reference. */
+	if (mod_delayed_work(chunk_pool_wq, &pool->work, 0))
 		chunk_heap_put(heap);
 }
 
@@ -502,7 +507,7 @@ EXPORT_SYMBOL_IF_KUNIT(chunk_pool_set_min);
  *
  * Takes whole runs from the head of the ready list, and splits the last
  * one if it is longer than needed. Takes nothing unless the pool holds
- * chunks of @area and of @runs->order. Queues a refill.
+ * chunks of @area and of @runs->order. Queues a refill, a moment later.
  *
  * Return: the number of chunks taken, or -ENOMEM if @runs cannot grow;
  * the chunks already added to @runs stay there.
@@ -551,8 +556,12 @@ long chunk_pool_take(struct chunk_pool *pool, struct chunk_runs *runs,
 		if (ret)
 			pool_release(area, page, n << order);
 	}
+	/*
+	 * Refill a moment later: a stream's last buffer usually comes back
+	 * by then, and zeroing it costs less than migrating its replacement.
+	 */
 	if (kick)
-		pool_kick(pool, area->nid);
+		pool_kick_later(pool, CHUNK_POOL_SETTLE);
 	if (ret)
 		return ret;
 	runs->pool_chunks += got;
