@@ -161,8 +161,9 @@ struct chunk_heap_stats {
  * @active:	the heap is enabled: only then does the pool hold chunks
  * @gen:	bumped by every drain; what the worker took before it goes
  *		back to CMA
- * @held:	reclaim ran on the area's node: no refill nor return until
- *		the node has memory to spare
+ * @held:	reclaim ran on the area's node: refills and returns only up
+ *		to @min_bytes until the node has memory to spare
+ * @held_all:	...and none at all, as the OOM notifier shrank the pool
  * @work:	the refill worker, which holds a reference on the heap
  * @node:	entry in the shrinker's list of pools
  */
@@ -179,6 +180,7 @@ struct chunk_pool {
 	unsigned int order;
 	bool active;
 	bool held;
+	bool held_all;
 	unsigned long gen;
 	struct delayed_work work;
 	struct list_head node;

@@ -28,8 +28,9 @@
  * a node it gives back to CMA what reclaim asks for, from the pools whose
  * area is on that node and above their floor (pool_min_bytes), so that
  * the rest of the system can borrow those pages for movable allocations;
- * the floor goes only when the OOM killer would run. Refills and returns
- * then wait until the node has memory to spare again, and refills take
+ * the floor goes only when the OOM killer would run. Until the node has
+ * memory to spare again, refills and returns then fill the pool up to its
+ * floor only (not at all after the OOM killer's call), and refills take
  * at most CHUNK_POOL_STEP from CMA at a time: CMA migrates pages under
  * one global mutex, which other heaps and drivers wait for meanwhile.
  */
@@ -164,20 +165,26 @@ static bool pool_node_ok(int nid, unsigned long pages)
 	return free >= high + pages;
 }
 
-/* Whether reclaim holds refills and returns off. */
+/* Whether reclaim holds refills and returns to the floor (or to none). */
 static bool pool_held(struct chunk_pool *pool)
 {
 	lockdep_assert_held(&pool->lock);
 	return READ_ONCE(pool->held);
 }
 
-/* Of @n chunks, how many the pool may still take in. */
+/*
+ * Of @n chunks, how many the pool may still take in: up to its target,
+ * or only up to its floor while reclaim holds it off.
+ */
 static unsigned long pool_room(struct chunk_pool *pool, unsigned long n)
 {
 	unsigned long held = pool->ready_pages + pool->dirty_pages + pool->busy_pages;
 	unsigned long target = pool_target(pool);
 
 	lockdep_assert_held(&pool->lock);
+	if (pool_held(pool))
+		target = READ_ONCE(pool->held_all) ? 0 :
+			 min(target, pool_pages(pool, pool->min_bytes));
 	if (!pool->active || held >= target)
 		return 0;
 	return min(n, (target - held) >> pool->order);
@@ -300,21 +307,19 @@ static void pool_refill(struct chunk_pool *pool)
 	unsigned long want, gen, added = 0;
 	u64 t0 = ktime_get_ns(), ready;
 	unsigned int i;
-	bool more;
+	bool more, held;
 
 	spin_lock(&pool->lock);
+	/* Reclaim ran on the node: the floor only, until it has a step to spare. */
+	held = pool_held(pool) &&
+	       !pool_node_ok(pool->area->nid, max(CHUNK_POOL_STEP, 1UL << pool->order));
+	WRITE_ONCE(pool->held, held);
+	WRITE_ONCE(pool->held_all, pool->held_all && held);
 	/* One step at a time, so that other CMA users get in between. */
 	want = pool_room(pool, max(CHUNK_POOL_STEP >> pool->order, 1UL));
 	more = pool_room(pool, ULONG_MAX) > want;
-	if (want && pool_held(pool)) {
-		/* Reclaim ran on the node: wait until it has the step to spare. */
-		if (!pool_node_ok(pool->area->nid, want << pool->order)) {
-			spin_unlock(&pool->lock);
-			pool_kick_later(pool, CHUNK_POOL_POLL);
-			return;
-		}
-		WRITE_ONCE(pool->held, false);
-	}
+	if (held && pool->active)
+		pool_kick_later(pool, CHUNK_POOL_POLL);
 	area = pool->area;
 	runs.order = pool->order;
 	gen = pool->gen;
@@ -355,7 +360,7 @@ static void pool_refill(struct chunk_pool *pool)
 					     ready, ktime_get_ns() - t0);
 	}
 	/* The next step, queued behind whatever waits; none after a shortfall. */
-	if (more && added == want)
+	if (more && added == want && !held)
 		pool_kick(pool, area->nid);
 }
 
@@ -591,7 +596,7 @@ void chunk_pool_give(struct chunk_pool *pool, struct chunk_runs *runs)
 		unsigned long keep = 0;
 
 		spin_lock(&pool->lock);
-		if (area == pool->area && order == pool->order && !pool_held(pool))
+		if (area == pool->area && order == pool->order)
 			keep = pool_keep(pool, &pool->dirty, &pool->dirty_pages,
 					 run->page, run->nr_chunks);
 		if (keep) {
@@ -626,7 +631,8 @@ EXPORT_SYMBOL_IF_KUNIT(chunk_pool_ready_bytes);
 /*
  * Give back to CMA up to @nr_pages pages of @pool, dirty ones first, in
  * whole chunks, leaving its floor if @floor, and hold refills and returns
- * off until the node has memory to spare. The caller holds a heap reference.
+ * to the floor (to nothing if not @floor) until the node has memory to
+ * spare. The caller holds a heap reference.
  */
 static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
 				     unsigned long nr_pages, bool floor)
@@ -643,6 +649,8 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
 	order = pool->order;
 	gen = pool->gen;
 	WRITE_ONCE(pool->held, true);
+	if (!floor)
+		WRITE_ONCE(pool->held_all, true);
 	can = floor ? pool_freeable(pool) : pool->ready_pages + pool->dirty_pages;
 	want = min(nr_pages, can);
 	while (taken < want && gen == pool->gen &&
@@ -673,7 +681,8 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
  *	   false when the OOM killer would run otherwise
  *
  * Takes whole chunks, dirty ones first, pool after pool, and holds each
- * pool of @nid off until the node has memory to spare. Each pool is worked on
+ * pool of @nid to its floor (to nothing if not @floor) until the node has
+ * memory to spare. Each pool is worked on
  * with a reference on its heap and without the list's lock, which the
  * heap's last put takes; the reference is dropped once the list is
  * unlocked again.
@@ -696,6 +705,8 @@ unsigned long chunk_pool_shrink(int nid, unsigned long nr_pages, bool floor)
 		if (!READ_ONCE(pool->ready_pages) && !READ_ONCE(pool->dirty_pages)) {
 			/* Nothing to give, but no refill while reclaim runs. */
 			WRITE_ONCE(pool->held, true);
+			if (!floor)
+				WRITE_ONCE(pool->held_all, true);
 			continue;
 		}
 		if (!kref_get_unless_zero(&heap->ref))

@@ -155,19 +155,23 @@ expect "after the pressure the pool fills again" $((64 * MiB)) settle_to "$P/poo
 
 # The same pressure with a floor of half the pool: the shrinker takes
 # from the pool, but never below the floor, which each trace event's
-# ready= shows (the fill stops short of the OOM notifier).
+# ready= shows (the fill stops short of the OOM notifier). With the fill
+# still held, a 24 MiB buffer taken from the pool and freed comes back to
+# it, up to the floor, where it used to go to CMA.
 errno "pool_min_bytes takes a number" OK "$P/pool_min_bytes" $((32 * MiB))
 errno "... not a word" EINVAL "$P/pool_min_bytes" lots
 expect "... and reads back what was written" $((32 * MiB)) cat "$P/pool_min_bytes"
 if [ -d "$T/events/chunk_heap" ]; then
 	echo 1 >"$T/events/chunk_heap/chunk_heap_pool_shrink/enable"
-	chbench pressure pool >/tmp/press.out 2>&1
+	chbench pressure pool 24 >/tmp/press.out 2>&1
 	_press=$?
 	echo 0 >"$T/events/chunk_heap/chunk_heap_pool_shrink/enable"
 	sed 's/^/# /' /tmp/press.out
 	grep -o 'chunk_heap_pool_shrink: heap=pool .*' "$T/trace" >/tmp/shrinks
 	check "under the same pressure the shrinker gives back all but the floor" \
 		test $_press = 0 -a -s /tmp/shrinks
+	check "... a take and its return under the pressure bring the pool back to the floor" \
+		grep -q "the pool back at $((32 * MiB)) bytes in [0-9]* ms" /tmp/press.out
 	check "... names the node and what reclaim asked" \
 		grep -q "nid=[0-9]* asked=[0-9]* bytes=[0-9]* ready=" /tmp/shrinks
 	expect "... and never goes below the floor" "" \

@@ -23,12 +23,26 @@
  *                                    a second: p50, p99 and max latency
  *   chbench refill MIB HEAP          how long the pool takes to refill
  *                                    after a burst took all of it
- *   chbench pressure HEAP            how fast the shrinker gives the pool
+ *   chbench pressure HEAP [MIB]      how fast the shrinker gives the pool
  *                                    back while RAM fills with anonymous
- *                                    memory
+ *                                    memory; with MIB, then allocate and
+ *                                    free MIB MiB from HEAP, the fill still
+ *                                    held, and wait for its floor again
  *   chbench map RUNS HEAP...         map a 24 and a 95 MiB buffer and
  *                                    write to every page once: time and
  *                                    page faults
+ *   chbench nodepress NODE MIB HEAP...
+ *                                    for each heap, fill RAM from a CPU of
+ *                                    node NODE, 256 MiB past what the node
+ *                                    has free, allocating MIB MiB from the
+ *                                    heap every 128 MiB and once more right
+ *                                    after: against an idle MIB MiB from
+ *                                    "reserved", measured first
+ *   chbench refill-interfere MIB HEAP
+ *                                    after a fresh "chload busy", set the
+ *                                    heap's pool_bytes from 0 to MIB MiB and
+ *                                    allocate 1 MiB from "reserved" over and
+ *                                    over while the pool refills
  *
  * Chunk heaps are those with a configfs directory; their cma_alloc calls
  * are read from its cma_calls attribute. Lines that start with "| " form
@@ -63,6 +77,14 @@
 #define LOAD_LINE	1024
 #define LOAD_START_MS	(10 * 60 * 1000)
 #define LOAD_STOP_MS	(2 * 60 * 1000)
+#define PRESS_STEP_KB	(4 * 1024)	/* nodepress: a fill step */
+#define PRESS_HIT_KB	(32 * PRESS_STEP_KB)	/* a hit every 128 MiB */
+#define PRESS_GAP_MS	1000		/* ... and at most this for a refill */
+#define PRESS_OVER_KB	(256 * 1024)	/* filled past the node's free */
+#define PRESS_OTHER_KB	(64 * 1024)	/* the other nodes' room kept */
+#define INTERFERE_MS	30000		/* refill-interfere: at most */
+#define INTERFERE_BASE_MS 2000		/* ... and the busy area alone */
+#define INTERFERE_MAX	65536		/* allocations recorded */
 
 static const unsigned long sizes[] = { 1, 24, 95, 256 };
 
@@ -87,14 +109,13 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* A number from a configfs attribute, or -1 for a heap without one. */
-static long long attr(const char *heap, const char *name)
+/* A number from the start of file @path, or -1 if there is none. */
+static long long read_num(const char *path)
 {
-	char path[256], buf[64];
+	char buf[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), CFS "/%s/%s", heap, name);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -104,6 +125,15 @@ static long long attr(const char *heap, const char *name)
 		return -1;
 	buf[n] = '\0';
 	return atoll(buf);
+}
+
+/* A configfs attribute of @heap, as a number, or -1. */
+static long long attr(const char *heap, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), CFS "/%s/%s", heap, name);
+	return read_num(path);
 }
 
 /*
@@ -873,16 +903,39 @@ static int bench_refill(unsigned long mib, const char *name)
 }
 
 /*
+ * Allocate and free @len from @name, then wait up to a second for its
+ * pool to hold @bytes ready again: the time it took, or -1.
+ */
+static double take_return(const char *name, unsigned long len, long long bytes)
+{
+	double ms;
+	int heap = heap_open(name), fd;
+
+	if (heap < 0)
+		return -1;
+	fd = heap_alloc(heap, len, &ms);
+	close(heap);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return pool_wait(name, bytes, 1000);
+}
+
+/*
  * Fill RAM with anonymous memory, 4 MiB at a time, while the pool is full,
  * and watch it: how much was filled before the shrinker first took from
- * the pool, and how long after that until 90 % of it was back. The fill
- * stops there, or when free memory is down to twice min_free_kbytes,
- * short of the OOM killer.
+ * the pool, and how long after that until 90 % of it was back, or all but
+ * its floor (pool_min_bytes). The fill stops there, or when free memory
+ * outside CMA, which the kernel's own allocations need, is down to twice
+ * min_free_kbytes, short of the OOM killer.
  */
-static int bench_pressure(const char *name)
+static int bench_pressure(const char *name, unsigned long mib)
 {
 	long long pool = attr(name, "pool_bytes"), shrunk0, floor_kb = -1;
-	double t0, t, first = -1, p90 = -1;
+	/* What the shrinker may leave: a tenth, or the floor if higher. */
+	long long keep = pool / 10 > attr(name, "pool_min_bytes") ?
+			 pool / 10 : attr(name, "pool_min_bytes");
+	double t0, t, first = -1, p90 = -1, back = -1;
 	unsigned long n = 0, at_first = 0, max, i;
 	char **pieces;
 	FILE *f;
@@ -903,7 +956,7 @@ static int bench_pressure(const char *name)
 	settle();
 	shrunk0 = attr(name, "pool_shrunk");
 	t0 = now_ms();
-	while (n < max && mem_kb("MemFree:") > 2 * floor_kb) {
+	while (n < max && mem_kb("MemFree:") - mem_kb("CmaFree:") > 2 * floor_kb) {
 		char *p = mmap(NULL, 4 * MiB, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -920,11 +973,13 @@ static int bench_pressure(const char *name)
 			first = t;
 			at_first = n;
 		}
-		if (first >= 0 && attr(name, "pool_ready") <= pool / 10) {
+		if (first >= 0 && attr(name, "pool_ready") <= keep) {
 			p90 = t;
 			break;
 		}
 	}
+	if (mib && p90 >= 0)
+		back = take_return(name, mib * MiB, keep);
 	for (i = 0; i < n; i++)
 		munmap(pieces[i], 4 * MiB);
 	free(pieces);
@@ -940,7 +995,482 @@ static int bench_pressure(const char *name)
 		printf("%lu MiB | %.1f ms | ", at_first * 4, p90 - first);
 	printf("%lu MiB | %lld MiB |\n", n * 4,
 	       (attr(name, "pool_shrunk") - shrunk0) / (long long)MiB);
-	return p90 < 0;
+	if (mib) {
+		printf("# a take of %lu MiB and its return under the pressure:", mib);
+		printf(" the pool back at %lld bytes in %.0f ms\n", keep, back);
+	}
+	return p90 < 0 || (mib && back < 0);
+}
+
+/* Write @val to @path; 0 or -errno. */
+static int write_num(const char *path, long long val)
+{
+	char buf[32];
+	int fd, ret;
+
+	snprintf(buf, sizeof(buf), "%lld\n", val);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, buf, strlen(buf)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Write @val to a configfs attribute of @heap; 0 or -errno. */
+static int set_attr(const char *heap, const char *name, long long val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), CFS "/%s/%s", heap, name);
+	return write_num(path, val);
+}
+
+/* MemFree of node @nid, in kB, from its sysfs meminfo; -1 if unknown. */
+static long long node_free_kb(int nid)
+{
+	char path[64], line[128], *p;
+	long long val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, "MemFree:");
+		if (p)
+			val = atoll(p + strlen("MemFree:"));
+	}
+	fclose(f);
+	return val;
+}
+
+/* What /proc/zoneinfo says of node @nid, in kB; see node_zones(). */
+struct node_state {
+	long long head_low;	/* the most any zone has above its low mark */
+	long long plain;	/* free pages outside CMA areas */
+};
+
+/*
+ * Node @nid from /proc/zoneinfo: how far its zones are above their low
+ * watermarks, each raised by what it keeps back from allocations that may
+ * use a higher zone (the last "protection" figure, lowmem_reserve), as an
+ * anonymous page sees them; below 0 in every zone, the allocator goes on
+ * with the next node and wakes this one's kswapd. Also its free pages
+ * outside CMA areas, which the kernel's own allocations need. 0, or -1.
+ */
+static int node_zones(int nid, struct node_state *st)
+{
+	long long page_kb = sysconf(_SC_PAGESIZE) / 1024, v;
+	long long free = 0, low = 0, prot = 0, managed = 0;
+	char line[512], key[32], zone[32], *p;
+	int n, in = 0, found = 0, have = 0;
+	FILE *f;
+
+	f = fopen("/proc/zoneinfo", "r");
+	if (!f)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->head_low = -(1LL << 40);
+	for (;;) {
+		int more = !!fgets(line, sizeof(line), f);
+		int head = more && sscanf(line, "Node %d, zone %31s", &n, zone) == 2;
+
+		/* A zone ends at the next one's header, or at the end. */
+		if (have && (!more || head) && managed > 0 &&
+		    free - low - prot > st->head_low)
+			st->head_low = free - low - prot;
+		if (!more)
+			break;
+		if (head) {
+			in = n == nid;
+			found |= in;
+			have = in;
+			free = 0;
+			low = 0;
+			prot = 0;
+			managed = 0;
+			continue;
+		}
+		if (!in)
+			continue;
+		p = strstr(line, "protection: (");
+		if (p) {
+			p = strrchr(line, ',') ? strrchr(line, ',') : strchr(p, '(');
+			prot = atoll(p + 1) * page_kb;
+		} else if (sscanf(line, " pages free %lld", &v) == 1) {
+			free = v * page_kb;
+		} else if (sscanf(line, " %31s %lld", key, &v) == 2) {
+			v *= page_kb;
+			if (!strcmp(key, "low"))
+				low = v;
+			else if (!strcmp(key, "managed"))
+				managed = v;
+			else if (!strcmp(key, "nr_free_pages"))
+				st->plain += v;
+			else if (!strcmp(key, "nr_free_cma"))
+				st->plain -= v;
+		}
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+/* A /proc/vmstat counter, or -1. */
+static long long vmstat(const char *key)
+{
+	char line[128], name[64];
+	long long val = -1, v;
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", name, &v) == 2 && !strcmp(name, key))
+			val = v;
+	fclose(f);
+	return val;
+}
+
+/* A latency cell: "12.34", or "-" when there is none. */
+static const char *ms_cell(char *buf, size_t size, double ms)
+{
+	if (ms < 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.2f", ms);
+	return buf;
+}
+
+/* A pool figure in MiB, or "-" for a heap without the attribute. */
+static const char *mib_cell(char *buf, size_t size, long long bytes)
+{
+	if (bytes < 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.1f MiB", (double)bytes / MiB);
+	return buf;
+}
+
+struct press {
+	double during[MAX_RUNS * 8];	/* the hits during the fill */
+	int nduring, nfailed, slow;	/* slow: refills not back in time */
+	double after;			/* right after, or -1 if it failed */
+	const char *after_res;
+	long long ready0, ready1, shrunk0, shrunk1;
+	long long free_kb, kswapd;
+	struct node_state st;
+	unsigned long filled_kb;
+	int pressed, stop_low;
+};
+
+/* Whether a node other than @nid is within @kb of its low watermark. */
+static int other_node_low(int nid, long long kb)
+{
+	struct node_state st;
+	int n;
+
+	for (n = 0; n < 64; n++) {
+		if (n == nid || node_free_kb(n) < 0)
+			continue;
+		if (!node_zones(n, &st) && st.head_low < kb)
+			return 1;
+	}
+	return 0;
+}
+
+/* Run on the first CPU of node @nid; 0, or -1. */
+static int run_on_node(int nid)
+{
+	char path[64];
+	cpu_set_t cpus;
+	long long cpu;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", nid);
+	cpu = read_num(path);
+	if (cpu < 0)
+		return -1;
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	return sched_setaffinity(0, sizeof(cpus), &cpus);
+}
+
+/*
+ * Fill RAM with anonymous memory from a CPU of node @nid, as a process
+ * there does: the page allocator takes node @nid first, down to its low
+ * watermark, then goes on with the other nodes. The fill stops
+ * PRESS_OVER_KB past what the node had free, or when another node comes
+ * within PRESS_OTHER_KB of its low watermark. Every
+ * PRESS_HIT_KB, allocate and free @len from @name, then give its pool up
+ * to PRESS_GAP_MS to refill, as between a stream's frames. Right after,
+ * with the fill still held, once more.
+ */
+static void press_node(int nid, const char *name, unsigned long len, struct press *r)
+{
+	unsigned long max = mem_kb("MemTotal:") / PRESS_STEP_KB + 1, n = 0, i;
+	long long runs0 = vmstat("pageoutrun"), free0 = node_free_kb(nid);
+	unsigned long hit_at = PRESS_HIT_KB;
+	char **pieces;
+	int heap, fd;
+
+	memset(r, 0, sizeof(*r));
+	r->after = -1;
+	r->after_res = "not run";
+	pieces = calloc(max, sizeof(*pieces));
+	heap = heap_open(name);
+	if (!pieces || heap < 0 || free0 < 0 || run_on_node(nid)) {
+		free(pieces);
+		if (heap >= 0)
+			close(heap);
+		return;
+	}
+	r->ready0 = attr(name, "pool_ready");
+	r->shrunk0 = attr(name, "pool_shrunk");
+	while (n < max && (long long)r->filled_kb < free0 + PRESS_OVER_KB) {
+		if (other_node_low(nid, PRESS_OTHER_KB)) {
+			r->stop_low = 1;
+			break;
+		}
+		pieces[n] = mmap(NULL, PRESS_STEP_KB * 1024, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pieces[n] == MAP_FAILED)
+			break;
+		madvise(pieces[n], PRESS_STEP_KB * 1024, MADV_NOHUGEPAGE);
+		if (madvise(pieces[n], PRESS_STEP_KB * 1024, MADV_POPULATE_WRITE)) {
+			munmap(pieces[n], PRESS_STEP_KB * 1024);
+			break;
+		}
+		n++;
+		r->filled_kb += PRESS_STEP_KB;
+		if (!node_zones(nid, &r->st) && r->st.head_low < 0)
+			r->pressed = 1;
+		if (r->filled_kb >= hit_at && r->nduring < (int)ARRAY_SIZE(r->during)) {
+			long long ready = attr(name, "pool_ready");
+
+			hit_at += PRESS_HIT_KB;
+			fd = heap_alloc(heap, len, &r->during[r->nduring]);
+			if (fd < 0) {
+				r->nfailed++;
+			} else {
+				close(fd);
+				r->nduring++;
+			}
+			if (ready > 0 && pool_wait(name, ready, PRESS_GAP_MS) < 0)
+				r->slow++;
+		}
+	}
+	r->free_kb = node_free_kb(nid);
+	r->ready1 = attr(name, "pool_ready");
+	fd = heap_alloc(heap, len, &r->after);
+	if (fd < 0) {
+		r->after = -1;
+		r->after_res = strerrorname_np(-fd);
+	} else {
+		close(fd);
+		r->after_res = "OK";
+	}
+	r->shrunk1 = attr(name, "pool_shrunk");
+	r->kswapd = runs0 < 0 ? -1 : vmstat("pageoutrun") - runs0;
+	close(heap);
+	for (i = 0; i < n; i++)
+		munmap(pieces[i], PRESS_STEP_KB * 1024);
+	free(pieces);
+}
+
+/*
+ * press_node() in a child, the OOM killer's first choice, so that the
+ * table goes on if the fill overshoots; 0, or -1 if the child died.
+ */
+static int press_child(int nid, const char *name, unsigned long len, struct press *r)
+{
+	struct press *shared;
+	int status = -1;
+	pid_t pid;
+
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return -1;
+	pid = fork();
+	if (!pid) {
+		write_num("/proc/self/oom_score_adj", 1000);
+		press_node(nid, name, len, shared);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	*r = *shared;
+	munmap(shared, sizeof(*shared));
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	r->after = -1;
+	r->after_res = "killed";
+	return -1;
+}
+
+/*
+ * Each heap in turn, with its pool full: a fill that presses node @nid,
+ * the heap's @mib MiB allocations during it and right after it, against
+ * an idle @mib MiB from "reserved", measured first.
+ */
+static int bench_nodepress(int nid, unsigned long mib, int nheaps, char **heaps)
+{
+	char notes[MAX_HEAPS][384], a[32], b[32], c[32], d[32];
+	double idle, calls;
+	int h, failed = 0;
+
+	if (nheaps > MAX_HEAPS || node_free_kb(nid) < 0)
+		return 2;
+	settle();
+	idle = alloc_ms("reserved", mib * MiB, 5, &calls);
+	if (idle <= 0) {
+		printf("# nodepress: an idle %lu MiB from reserved failed\n", mib);
+		return 1;
+	}
+	printf("| heap | pool | floor | node pressed | during: median ms | during: max ms |");
+	printf(" right after ms | x idle reserved | pool before | pool after | shrunk |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+	for (h = 0; h < nheaps; h++) {
+		long long pool = attr(heaps[h], "pool_bytes");
+		long long floor = attr(heaps[h], "pool_min_bytes");
+		double med = -1, max = -1;
+		struct press r;
+
+		settle();
+		if (pool > 0 && pool_wait(heaps[h], pool, 60000) < 0)
+			printf("# %s: the pool did not fill in 60 s\n", heaps[h]);
+		if (press_child(nid, heaps[h], mib * MiB, &r))
+			printf("# %s: the fill was killed (OOM killer?)\n", heaps[h]);
+		if (r.nduring) {
+			med = median(r.during, r.nduring);
+			max = r.during[r.nduring - 1];
+		}
+		printf("| %s | %s | %s | %d%s | %s | %s | ", heaps[h],
+		       mib_cell(a, sizeof(a), pool), mib_cell(b, sizeof(b), floor), nid,
+		       r.pressed ? "" : " (not reached)", ms_cell(c, sizeof(c), med),
+		       ms_cell(d, sizeof(d), max));
+		if (r.after < 0)
+			printf("%s | - | ", r.after_res);
+		else
+			printf("%.2f | %.2f | ", r.after, r.after / idle);
+		printf("%s | %s | %s |\n", mib_cell(a, sizeof(a), r.ready0),
+		       mib_cell(b, sizeof(b), r.ready1),
+		       mib_cell(c, sizeof(c), r.shrunk0 < 0 || r.shrunk1 < 0 ? -1 :
+				r.shrunk1 - r.shrunk0));
+		snprintf(notes[h], sizeof(notes[h]),
+			 "%s: filled %lu MiB from a CPU of node %d, %d hits during it (%d failed, %d pool refills not back in %d ms); node %d free at the end %lld kB, %lld kB outside CMA; kswapd runs %lld%s",
+			 heaps[h], r.filled_kb / 1024, nid, r.nduring + r.nfailed, r.nfailed,
+			 r.slow, PRESS_GAP_MS,
+			 nid, r.free_kb, r.st.plain, r.kswapd,
+			 r.stop_low ? "; stopped: another node near its low watermark" : "");
+		if (!r.pressed || r.after < 0 || r.nfailed)
+			failed = 1;
+		settle();
+	}
+	printf("# idle reserved %lu MiB: %.2f ms (median of 5)\n", mib, idle);
+	for (h = 0; h < nheaps; h++)
+		printf("# %s\n", notes[h]);
+	return failed;
+}
+
+/*
+ * On a busy area, the pool of @name refills @mib MiB from nothing while
+ * another task allocates and frees 1 MiB from "reserved" over and over:
+ * what the refill's cma_alloc() calls, which hold CMA's global mutex
+ * while they migrate, cost it, against idle 1 MiB allocations.
+ */
+static int bench_refill_interfere(unsigned long mib, const char *name)
+{
+	long long pool0 = attr(name, "pool_bytes"), want = mib * MiB;
+	double idle, calls, t0, refill = -1, *t, base_med = -1, base_max = -1;
+	double med, p99, max;
+	int heap, fd, n = 0, nb = 0, nbad = 0, failed = 0;
+	struct load l;
+
+	if (pool0 < 0) {
+		printf("# %s: not a chunk heap\n", name);
+		return 2;
+	}
+	t = calloc(INTERFERE_MAX, sizeof(*t));
+	if (!t || set_attr(name, "pool_bytes", 0))
+		return 1;
+	settle();
+	idle = alloc_ms("reserved", MiB, 7, &calls);
+	if (load_start(&l, "busy", NULL)) {
+		printf("# refill-interfere: chload: %s\n", l.line);
+		set_attr(name, "pool_bytes", pool0);
+		free(t);
+		return 1;
+	}
+	heap = heap_open("reserved");
+	if (heap < 0) {
+		load_stop(&l);
+		set_attr(name, "pool_bytes", pool0);
+		free(t);
+		return 1;
+	}
+	/* The busy area alone first, for comparison. */
+	t0 = now_ms();
+	while (now_ms() - t0 < INTERFERE_BASE_MS && nb < INTERFERE_MAX) {
+		fd = heap_alloc(heap, MiB, &t[nb]);
+		if (fd >= 0) {
+			close(fd);
+			nb++;
+		}
+	}
+	if (nb) {
+		base_max = percentile(t, nb, 100);
+		base_med = median(t, nb);
+	}
+	if (set_attr(name, "pool_bytes", want))
+		failed = 1;
+	t0 = now_ms();
+	while (!failed && n < INTERFERE_MAX) {
+		if (attr(name, "pool_ready") >= want) {
+			refill = now_ms() - t0;
+			break;
+		}
+		if (now_ms() - t0 > INTERFERE_MS)
+			break;
+		fd = heap_alloc(heap, MiB, &t[n]);
+		if (fd < 0) {
+			nbad++;
+			usleep(1000);
+			continue;
+		}
+		close(fd);
+		n++;
+	}
+	close(heap);
+	printf("| heap | pool | refill ms | reserved 1 MiB idle median ms |");
+	printf(" during refill: median ms | p99 ms | max ms | max x idle |\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
+	printf("| %s | %lu MiB | ", name, mib);
+	if (refill < 0)
+		printf("not in %d s | ", INTERFERE_MS / 1000);
+	else
+		printf("%.0f | ", refill);
+	printf("%.2f | ", idle);
+	if (n) {
+		max = percentile(t, n, 100);
+		p99 = percentile(t, n, 99);
+		med = median(t, n);
+		printf("%.2f | %.2f | %.2f | %.2f |\n", med, p99, max, max / idle);
+	} else {
+		printf("- | - | - | - |\n");
+	}
+	printf("# during the refill: %d allocations of 1 MiB from reserved, %d failed;", n, nbad);
+	printf(" the busy area before it, for %d s: %d, median %.2f ms, max %.2f ms\n",
+	       INTERFERE_BASE_MS / 1000, nb, base_med, base_max);
+	printf("# chload held (pages of area) %s\n", l.split);
+	if (load_stop(&l))
+		failed = 1;
+	if (pool0 != want)
+		set_attr(name, "pool_bytes", pool0);
+	free(t);
+	return failed || refill < 0;
 }
 
 int main(int argc, char **argv)
@@ -967,14 +1497,20 @@ int main(int argc, char **argv)
 				    argc - 5, argv + 5);
 	if (argc == 4 && !strcmp(argv[1], "refill"))
 		return bench_refill(strtoul(argv[2], NULL, 0), argv[3]);
-	if (argc == 3 && !strcmp(argv[1], "pressure"))
-		return bench_pressure(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "pressure"))
+		return bench_pressure(argv[2], argc == 4 ? strtoul(argv[3], NULL, 0) : 0);
 	if (argc >= 4 && !strcmp(argv[1], "map"))
 		return bench_map(atoi(argv[2]), argc - 3, argv + 3);
+	if (argc >= 5 && !strcmp(argv[1], "nodepress"))
+		return bench_nodepress(atoi(argv[2]), strtoul(argv[3], NULL, 0),
+				       argc - 4, argv + 4);
+	if (argc == 4 && !strcmp(argv[1], "refill-interfere"))
+		return bench_refill_interfere(strtoul(argv[2], NULL, 0), argv[3]);
 	fputs("usage: chbench idle RUNS HEAP... | frag HOLE_ORDER HEAP...", stderr);
 	fputs(" | numa HEAP MIB POLICY | busy MIB HEAP...", stderr);
 	fputs(" | pinned MIB SLOT_MIB RUNS HEAP... | settle", stderr);
 	fputs(" | pool-busy MIB HEAP... | steady MIB RATE SECONDS HEAP...", stderr);
-	fputs(" | refill MIB HEAP | pressure HEAP | map RUNS HEAP...\n", stderr);
+	fputs(" | refill MIB HEAP | pressure HEAP [MIB] | map RUNS HEAP...", stderr);
+	fputs(" | nodepress NODE MIB HEAP... | refill-interfere MIB HEAP\n", stderr);
 	return 2;
 }
