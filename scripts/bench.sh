@@ -10,6 +10,8 @@
 # area (320 MiB) is placed on node 0, in its first GiB, so that the NUMA
 # row has a remote area to compare with. CHUNK_HEAP_ARCH=arm64 measures the
 # arm64 guest (make bench-arm64), into build/bench-arm64.md.
+# BENCH_ONLY=pool measures the pool's tables alone (the kernel parameter
+# bench_only=pool, which the guest's init sees as $bench_only).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -20,7 +22,7 @@ arm64) area=cma=320M@1G-2G; out=bench-arm64 ;;
 esac
 log=$TOP/build/$out.log
 VM_NODE_MEM=1536M VM_TIMEOUT=2400 VM_LOG=$log \
-	VM_CMDLINE="$area cma_pernuma=64M" \
+	VM_CMDLINE="$area cma_pernuma=64M${BENCH_ONLY:+ bench_only=$BENCH_ONLY}" \
 	"$TOP/scripts/vm.sh" bench >/dev/null
 grep -q '^chunk_heap: job bench finished' "$log" || die "the benchmark did not finish, see $log"
 tr -d '\r' <"$log" | grep -E '^(\||## |# |$)' | cat -s >"$TOP/build/$out.md"
