@@ -311,14 +311,14 @@ static void pool_refill(struct chunk_pool *pool)
 
 	spin_lock(&pool->lock);
 	/* Reclaim ran on the node: the floor only, until it has a step to spare. */
-	held = pool_held(pool) &&
+	held = pool_held(pool) && pool->active &&
 	       !pool_node_ok(pool->area->nid, max(CHUNK_POOL_STEP, 1UL << pool->order));
 	WRITE_ONCE(pool->held, held);
 	WRITE_ONCE(pool->held_all, pool->held_all && held);
 	/* One step at a time, so that other CMA users get in between. */
 	want = pool_room(pool, max(CHUNK_POOL_STEP >> pool->order, 1UL));
 	more = pool_room(pool, ULONG_MAX) > want;
-	if (held && pool->active)
+	if (held)
 		pool_kick_later(pool, CHUNK_POOL_POLL);
 	area = pool->area;
 	runs.order = pool->order;
@@ -682,10 +682,9 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
  *
  * Takes whole chunks, dirty ones first, pool after pool, and holds each
  * pool of @nid to its floor (to nothing if not @floor) until the node has
- * memory to spare. Each pool is worked on
- * with a reference on its heap and without the list's lock, which the
- * heap's last put takes; the reference is dropped once the list is
- * unlocked again.
+ * memory to spare. Each pool is worked on with a reference on its heap
+ * and without the list's lock, which the heap's last put takes; the
+ * reference is dropped once the list is unlocked again.
  *
  * Return: the number of pages given back.
  */
@@ -703,7 +702,7 @@ unsigned long chunk_pool_shrink(int nid, unsigned long nr_pages, bool floor)
 		if (!pool_on_node(pool, nid))
 			continue;
 		if (!READ_ONCE(pool->ready_pages) && !READ_ONCE(pool->dirty_pages)) {
-			/* Nothing to give, but no refill while reclaim runs. */
+			/* Nothing to give, but refills only to the floor meanwhile. */
 			WRITE_ONCE(pool->held, true);
 			if (!floor)
 				WRITE_ONCE(pool->held_all, true);
