@@ -77,7 +77,8 @@
 #define LOAD_LINE	1024
 #define LOAD_START_MS	(10 * 60 * 1000)
 #define LOAD_STOP_MS	(2 * 60 * 1000)
-#define PRESS_STEP_KB	(4 * 1024)	/* nodepress: a fill step */
+#define PRESS_STEP_KB	(4 * 1024)	/* pressure, nodepress: a fill step */
+#define PRESS_FINE_KB	256		/* ... near the watermarks */
 #define PRESS_HIT_KB	(32 * PRESS_STEP_KB)	/* a hit every 128 MiB */
 #define PRESS_GAP_MS	1000		/* ... and at most this for a refill */
 #define PRESS_OVER_KB	(256 * 1024)	/* filled past the node's free */
@@ -926,52 +927,61 @@ static double take_return(const char *name, unsigned long len, long long bytes)
  * and watch it: how much was filled before the shrinker first took from
  * the pool, and how long after that until 90 % of it was back, or all but
  * its floor (pool_min_bytes). The fill stops there, or when free memory
- * outside CMA, which the kernel's own allocations need, is down to twice
- * min_free_kbytes, short of the OOM killer.
+ * outside CMA is within 1 MiB of min_free_kbytes, short of the OOM
+ * killer: the kernel's own allocations (the fill's page tables) cannot
+ * use CMA's, and they wake kswapd, which runs the shrinker, once it is
+ * below the low watermarks.
  */
 static int bench_pressure(const char *name, unsigned long mib)
 {
-	long long pool = attr(name, "pool_bytes"), shrunk0, floor_kb = -1;
+	long long pool = attr(name, "pool_bytes"), shrunk0, floor_kb;
 	/* What the shrinker may leave: a tenth, or the floor if higher. */
 	long long keep = pool / 10 > attr(name, "pool_min_bytes") ?
 			 pool / 10 : attr(name, "pool_min_bytes");
 	double t0, t, first = -1, p90 = -1, back = -1;
-	unsigned long n = 0, at_first = 0, max, i;
-	char **pieces;
-	FILE *f;
+	unsigned long filled = 0, at_first = 0, n = 0, max, i;
+	struct { char *p; unsigned long kb; } *pieces;
 
 	if (pool <= 0 || pool_wait(name, pool, 60000) < 0) {
 		printf("# %s: no pool, or it did not fill\n", name);
 		return 1;
 	}
-	f = fopen("/proc/sys/vm/min_free_kbytes", "r");
-	if (!f || fscanf(f, "%lld", &floor_kb) != 1)
-		floor_kb = -1;
-	if (f)
-		fclose(f);
-	max = mem_kb("MemTotal:") / (4 * 1024) + 1;
+	floor_kb = read_num("/proc/sys/vm/min_free_kbytes");
+	max = mem_kb("MemTotal:") / PRESS_FINE_KB + 1;
 	pieces = calloc(max, sizeof(*pieces));
 	if (floor_kb < 0 || !pieces)
 		return 1;
 	settle();
 	shrunk0 = attr(name, "pool_shrunk");
 	t0 = now_ms();
-	while (n < max && mem_kb("MemFree:") - mem_kb("CmaFree:") > 2 * floor_kb) {
-		char *p = mmap(NULL, 4 * MiB, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	while (n < max) {
+		/* Free pages outside CMA: the kernel's own allocations need them. */
+		long long plain = mem_kb("MemFree:") - (mem_kb("CmaFree:") > 0 ?
+							 mem_kb("CmaFree:") : 0);
+		unsigned long kb = PRESS_STEP_KB;
 
-		if (p == MAP_FAILED)
+		if (plain <= floor_kb + PRESS_FINE_KB * 4)
 			break;
-		madvise(p, 4 * MiB, MADV_NOHUGEPAGE);
-		if (madvise(p, 4 * MiB, MADV_POPULATE_WRITE)) {
-			munmap(p, 4 * MiB);
+		/* Near the watermarks, small steps, and time for kswapd. */
+		if (plain < 2 * floor_kb + PRESS_STEP_KB)
+			kb = PRESS_FINE_KB;
+		pieces[n].p = mmap(NULL, kb * 1024, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pieces[n].p == MAP_FAILED)
+			break;
+		madvise(pieces[n].p, kb * 1024, MADV_NOHUGEPAGE);
+		if (madvise(pieces[n].p, kb * 1024, MADV_POPULATE_WRITE)) {
+			munmap(pieces[n].p, kb * 1024);
 			break;
 		}
-		pieces[n++] = p;
+		pieces[n++].kb = kb;
+		filled += kb;
+		if (kb == PRESS_FINE_KB)
+			usleep(20000);
 		t = now_ms() - t0;
 		if (first < 0 && attr(name, "pool_shrunk") > shrunk0) {
 			first = t;
-			at_first = n;
+			at_first = filled;
 		}
 		if (first >= 0 && attr(name, "pool_ready") <= keep) {
 			p90 = t;
@@ -981,7 +991,7 @@ static int bench_pressure(const char *name, unsigned long mib)
 	if (mib && p90 >= 0)
 		back = take_return(name, mib * MiB, keep);
 	for (i = 0; i < n; i++)
-		munmap(pieces[i], 4 * MiB);
+		munmap(pieces[i].p, pieces[i].kb * 1024);
 	free(pieces);
 	printf("| heap | pool | filled before the first shrink |");
 	printf(" 90 %% back after the first shrink | filled in all | bytes shrunk |\n");
@@ -990,10 +1000,10 @@ static int bench_pressure(const char *name, unsigned long mib)
 	if (first < 0)
 		printf("no shrink | - | ");
 	else if (p90 < 0)
-		printf("%lu MiB | not | ", at_first * 4);
+		printf("%lu MiB | not | ", at_first / 1024);
 	else
-		printf("%lu MiB | %.1f ms | ", at_first * 4, p90 - first);
-	printf("%lu MiB | %lld MiB |\n", n * 4,
+		printf("%lu MiB | %.1f ms | ", at_first / 1024, p90 - first);
+	printf("%lu MiB | %lld MiB |\n", filled / 1024,
 	       (attr(name, "pool_shrunk") - shrunk0) / (long long)MiB);
 	if (mib) {
 		printf("# a take of %lu MiB and its return under the pressure:", mib);
