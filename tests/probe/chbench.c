@@ -468,36 +468,51 @@ static int bench_numa(const char *name, unsigned long len, const char *policy)
 	return 0;
 }
 
-/* A /proc/meminfo field, in kB, or -1. */
-static long long mem_kb(const char *key)
+/* The field @key of a meminfo file (/proc's, or a node's), in kB, or -1. */
+static long long meminfo_kb(const char *path, const char *key)
 {
 	long long val = -1;
-	char line[128];
+	char line[128], *p;
 	FILE *f;
 
-	f = fopen("/proc/meminfo", "r");
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			val = atoll(line + strlen(key));
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, key);
+		if (p)
+			val = atoll(p + strlen(key));
+	}
 	fclose(f);
 	return val;
 }
 
-/* Write @val to /sys/kernel/debug/cma/@area/@file. */
-static int cma_debugfs_write(const char *area, const char *file, const char *val)
+/* A /proc/meminfo field, in kB, or -1. */
+static long long mem_kb(const char *key)
 {
-	char path[512];
+	return meminfo_kb("/proc/meminfo", key);
+}
+
+/* Write @val to @path; 0 or -errno. */
+static int write_file(const char *path, const char *val)
+{
 	int fd, ret;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", area, file);
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* Write @val to /sys/kernel/debug/cma/@area/@file. */
+static int cma_debugfs_write(const char *area, const char *file, const char *val)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", area, file);
+	return write_file(path, val);
 }
 
 /*
@@ -903,6 +918,22 @@ static int bench_refill(unsigned long mib, const char *name)
 	return ms < 0;
 }
 
+/* @kb of anonymous memory in small pages, faulted in; NULL if not. */
+static char *anon_piece(unsigned long kb)
+{
+	char *p = mmap(NULL, kb * 1024, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, kb * 1024, MADV_NOHUGEPAGE);
+	if (madvise(p, kb * 1024, MADV_POPULATE_WRITE)) {
+		munmap(p, kb * 1024);
+		return NULL;
+	}
+	return p;
+}
+
 /*
  * Allocate and free @len from @name, then wait up to a second for its
  * pool to hold @bytes ready again: the time it took, or -1.
@@ -910,15 +941,9 @@ static int bench_refill(unsigned long mib, const char *name)
 static double take_return(const char *name, unsigned long len, long long bytes)
 {
 	double ms;
-	int heap = heap_open(name), fd;
 
-	if (heap < 0)
+	if (strcmp(alloc_once(name, len, &ms), "OK"))
 		return -1;
-	fd = heap_alloc(heap, len, &ms);
-	close(heap);
-	if (fd < 0)
-		return -1;
-	close(fd);
 	return pool_wait(name, bytes, 1000);
 }
 
@@ -956,8 +981,8 @@ static int bench_pressure(const char *name, unsigned long mib)
 	t0 = now_ms();
 	while (n < max) {
 		/* Free pages outside CMA: the kernel's own allocations need them. */
-		long long plain = mem_kb("MemFree:") - (mem_kb("CmaFree:") > 0 ?
-							 mem_kb("CmaFree:") : 0);
+		long long cma = mem_kb("CmaFree:");
+		long long plain = mem_kb("MemFree:") - (cma > 0 ? cma : 0);
 		unsigned long kb = PRESS_STEP_KB;
 
 		if (plain <= floor_kb + PRESS_FINE_KB * 4)
@@ -965,15 +990,9 @@ static int bench_pressure(const char *name, unsigned long mib)
 		/* Near the watermarks, small steps, and time for kswapd. */
 		if (plain < 2 * floor_kb + PRESS_STEP_KB)
 			kb = PRESS_FINE_KB;
-		pieces[n].p = mmap(NULL, kb * 1024, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (pieces[n].p == MAP_FAILED)
+		pieces[n].p = anon_piece(kb);
+		if (!pieces[n].p)
 			break;
-		madvise(pieces[n].p, kb * 1024, MADV_NOHUGEPAGE);
-		if (madvise(pieces[n].p, kb * 1024, MADV_POPULATE_WRITE)) {
-			munmap(pieces[n].p, kb * 1024);
-			break;
-		}
 		pieces[n++].kb = kb;
 		filled += kb;
 		if (kb == PRESS_FINE_KB)
@@ -1012,48 +1031,23 @@ static int bench_pressure(const char *name, unsigned long mib)
 	return p90 < 0 || (mib && back < 0);
 }
 
-/* Write @val to @path; 0 or -errno. */
-static int write_num(const char *path, long long val)
-{
-	char buf[32];
-	int fd, ret;
-
-	snprintf(buf, sizeof(buf), "%lld\n", val);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, strlen(buf)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* Write @val to a configfs attribute of @heap; 0 or -errno. */
 static int set_attr(const char *heap, const char *name, long long val)
 {
-	char path[256];
+	char path[256], buf[32];
 
 	snprintf(path, sizeof(path), CFS "/%s/%s", heap, name);
-	return write_num(path, val);
+	snprintf(buf, sizeof(buf), "%lld\n", val);
+	return write_file(path, buf);
 }
 
 /* MemFree of node @nid, in kB, from its sysfs meminfo; -1 if unknown. */
 static long long node_free_kb(int nid)
 {
-	char path[64], line[128], *p;
-	long long val = -1;
-	FILE *f;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		p = strstr(line, "MemFree:");
-		if (p)
-			val = atoll(p + strlen("MemFree:"));
-	}
-	fclose(f);
-	return val;
+	return meminfo_kb(path, "MemFree:");
 }
 
 /* What /proc/zoneinfo says of node @nid, in kB; see node_zones(). */
@@ -1128,7 +1122,7 @@ static int node_zones(int nid, struct node_state *st)
 }
 
 /* A /proc/vmstat counter, or -1. */
-static long long vmstat(const char *key)
+static long long vm_counter(const char *key)
 {
 	char line[128], name[64];
 	long long val = -1, v;
@@ -1220,7 +1214,7 @@ static int run_on_node(int nid)
 static void press_node(int nid, const char *name, unsigned long len, struct press *r)
 {
 	unsigned long max = mem_kb("MemTotal:") / PRESS_STEP_KB + 1, n = 0, i;
-	long long runs0 = vmstat("pageoutrun"), free0 = node_free_kb(nid);
+	long long runs0 = vm_counter("pageoutrun"), free0 = node_free_kb(nid);
 	unsigned long hit_at = PRESS_HIT_KB;
 	char **pieces;
 	int heap, fd;
@@ -1243,15 +1237,9 @@ static void press_node(int nid, const char *name, unsigned long len, struct pres
 			r->stop_low = 1;
 			break;
 		}
-		pieces[n] = mmap(NULL, PRESS_STEP_KB * 1024, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (pieces[n] == MAP_FAILED)
+		pieces[n] = anon_piece(PRESS_STEP_KB);
+		if (!pieces[n])
 			break;
-		madvise(pieces[n], PRESS_STEP_KB * 1024, MADV_NOHUGEPAGE);
-		if (madvise(pieces[n], PRESS_STEP_KB * 1024, MADV_POPULATE_WRITE)) {
-			munmap(pieces[n], PRESS_STEP_KB * 1024);
-			break;
-		}
 		n++;
 		r->filled_kb += PRESS_STEP_KB;
 		if (!node_zones(nid, &r->st) && r->st.head_low < 0)
@@ -1282,7 +1270,7 @@ static void press_node(int nid, const char *name, unsigned long len, struct pres
 		r->after_res = "OK";
 	}
 	r->shrunk1 = attr(name, "pool_shrunk");
-	r->kswapd = runs0 < 0 ? -1 : vmstat("pageoutrun") - runs0;
+	r->kswapd = runs0 < 0 ? -1 : vm_counter("pageoutrun") - runs0;
 	close(heap);
 	for (i = 0; i < n; i++)
 		munmap(pieces[i], PRESS_STEP_KB * 1024);
@@ -1305,7 +1293,7 @@ static int press_child(int nid, const char *name, unsigned long len, struct pres
 		return -1;
 	pid = fork();
 	if (!pid) {
-		write_num("/proc/self/oom_score_adj", 1000);
+		write_file("/proc/self/oom_score_adj", "1000");
 		press_node(nid, name, len, shared);
 		_exit(0);
 	}
@@ -1410,16 +1398,12 @@ static int bench_refill_interfere(unsigned long mib, const char *name)
 	idle = alloc_ms("reserved", MiB, 7, &calls);
 	if (load_start(&l, "busy", NULL)) {
 		printf("# refill-interfere: chload: %s\n", l.line);
-		set_attr(name, "pool_bytes", pool0);
-		free(t);
-		return 1;
+		goto restore;
 	}
 	heap = heap_open("reserved");
 	if (heap < 0) {
 		load_stop(&l);
-		set_attr(name, "pool_bytes", pool0);
-		free(t);
-		return 1;
+		goto restore;
 	}
 	/* The busy area alone first, for comparison. */
 	t0 = now_ms();
@@ -1481,6 +1465,11 @@ static int bench_refill_interfere(unsigned long mib, const char *name)
 		set_attr(name, "pool_bytes", pool0);
 	free(t);
 	return failed || refill < 0;
+
+restore:
+	set_attr(name, "pool_bytes", pool0);
+	free(t);
+	return 1;
 }
 
 int main(int argc, char **argv)
