@@ -165,7 +165,16 @@ kunit-kernels: kernel-7.3
 	CHUNK_HEAP_ARCH=arm64 scripts/kunit.sh build
 	CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k scripts/kunit.sh build
 
-check: kunit-kernels
+# Beside the kernel builds, the guests' images and 7.3's source: mostly
+# downloads, which leave the compilers their cores. A failure there
+# shows again when check.sh needs what failed.
+check: deps
+	@mkdir -p $(BUILD)/logs
+	{ scripts/fetch.sh linux-source-7.3 && scripts/guest.sh rootfs && \
+		scripts/stock.sh rootfs; } >$(BUILD)/logs/images.log 2>&1 & \
+	$(MAKE) kunit-kernels; rc=$$?; \
+	wait $$! || echo "making the guests' images failed: $(BUILD)/logs/images.log"; \
+	exit $$rc
 	$(MAKE) -j$(shell nproc) MODCC='CC=ccache\ gcc' all probes module-san module-6.1 module-7.3 arm64
 	scripts/check.sh
 

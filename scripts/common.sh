@@ -28,6 +28,9 @@ unset sfx
 # options but the suites, so that ccache shares most objects between them.
 GUEST_CONF=x86_64-6.12-4k
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Depend mode: a miss costs one preprocessor run less (a quarter of a
+# first kernel build here), and a hit needs the same headers anyway.
+export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 JOBS=$(nproc)
 
 # KMAKE: make's arguments for $KARCH; KIMAGE: the kernel image, under a

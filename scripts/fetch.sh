@@ -11,6 +11,10 @@ set -euo pipefail
 
 dir=$CACHE/debian
 mkdir -p "$dir/lists/partial" "$dir/cache" "$dir/debs" "$dir/root"
+# make check fetches beside the kernel builds; a kernel that needs the
+# source meanwhile waits here, then finds it unpacked.
+exec 9>"$dir/.lock"
+flock 9
 cat >"$dir/sources.list" <<EOS
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main

@@ -52,8 +52,50 @@ run_args=(--timeout=300
 "$TOP/scripts/kernel.sh" prepare
 mkdir -p "$KBUILD_KUNIT"
 cd "$KSRC"
+
+# What kunit.py's kernel is made of: the patched source, the overlay,
+# the fragments and these arguments. A build that would change nothing
+# is skipped: make alone takes about 15 s to find that out.
+kunit_stamp() {
+	local a f
+	(cat .chunk_heap-stamp
+	 find drivers/dma-buf/heaps/chunk_heap -type f | LC_ALL=C sort | xargs sha1sum
+	 for a in "${common[@]}"; do
+		f=${a#--kunitconfig=}
+		[ "$f" = "$a" ] && continue
+		[ -d "$f" ] && f=$f/.kunitconfig
+		cat "$f"
+	 done
+	 printf '%s\n' "${common[@]}" "$@") | sha1sum | cut -c1-12
+}
+
 case $cmd in
-build) exec python3 tools/testing/kunit/kunit.py build "${common[@]}" --jobs="$JOBS" "$@" ;;
+build)
+	stamp=$(kunit_stamp "$@")
+	if [ "$(cat "$KBUILD_KUNIT/.chunk_heap-stamp" 2>/dev/null)" = "$stamp" ]; then
+		say "kunit.py's $CONF kernel is up to date ($KBUILD_KUNIT)"
+		exit 0
+	fi
+	rm -f "$KBUILD_KUNIT/.chunk_heap-stamp"
+	# The first build starts from a copy of the VM kernel, whose
+	# configuration differs in the suites only: make then rebuilds what
+	# they touch, instead of the whole kernel again.
+	if [ ! -f "$KBUILD_KUNIT/.config" ] && [ -f "$KBUILD_VM/.config" ]; then
+		say "copying the $CONF VM kernel's objects into $KBUILD_KUNIT"
+		cp -a "$KBUILD_VM/." "$KBUILD_KUNIT/"
+		rm -f "$KBUILD_KUNIT/.chunk_heap-stamp"
+		# objtool's build records absolute paths, so the copy rebuilds
+		# it, and a newer objtool would rebuild every object: build it
+		# now and give it back its times, as the same program it is.
+		if [ -x "$KBUILD_VM/tools/objtool/objtool" ]; then
+			make -s -C "$KSRC" O="$KBUILD_KUNIT" "${KMAKE[@]}" tools/objtool
+			find "$KBUILD_KUNIT/tools/objtool" -exec touch -h \
+				-r "$KBUILD_VM/tools/objtool/objtool" {} +
+		fi
+	fi
+	python3 tools/testing/kunit/kunit.py build "${common[@]}" --jobs="$JOBS" "$@"
+	echo "$stamp" >"$KBUILD_KUNIT/.chunk_heap-stamp"
+	;;
 exec) exec python3 tools/testing/kunit/kunit.py exec "${common[@]}" "${run_args[@]}" "$@" ;;
 *) exec python3 tools/testing/kunit/kunit.py run "${common[@]}" --jobs="$JOBS" "${run_args[@]}" "$@" ;;
 esac
