@@ -247,9 +247,6 @@ kunit kunit-7.3 CHUNK_HEAP_KVER=7.3
 kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
 kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
 # The end-to-end tests of 6.1 and arm64, counted under theirs below.
-# Their neighbours matter: t_45's memory fill is sensitive to what else
-# runs (see Documentation/testing.rst), and this order passed where
-# 6.1 beside the stock guest's DKMS build did not.
 say "end-to-end tests on 6.1"
 e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
 	VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
