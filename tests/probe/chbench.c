@@ -974,10 +974,11 @@ static int bench_pressure(const char *name, unsigned long mib)
 	}
 	floor_kb = read_num("/proc/sys/vm/min_free_kbytes");
 	/*
-	 * With a take to follow, stop further from the OOM killer, whose
-	 * notifier would empty the pool, floor included: free pages in a
-	 * zone kept for lower ones (DMA) or boosted watermarks can hide
-	 * that a zone is at its minimum (6.1, 2026-12-07).
+	 * With a take to follow, stop min_free_kbytes + 16 MiB further from
+	 * the OOM killer, whose notifier would empty the pool, floor
+	 * included: free pages in a zone kept for lower ones (DMA) or
+	 * boosted watermarks can hide that a zone is at its minimum (6.1,
+	 * 2026-12-07).
 	 */
 	stop_kb = mib ? floor_kb + 16 * 1024 : PRESS_FINE_KB * 4;
 	max = mem_kb("MemTotal:") / PRESS_FINE_KB + 1;
