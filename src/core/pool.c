@@ -628,6 +628,14 @@ u64 chunk_pool_ready_bytes(struct chunk_pool *pool)
 }
 EXPORT_SYMBOL_IF_KUNIT(chunk_pool_ready_bytes);
 
+/* Reclaim ran on the node: refills and returns to the floor, or none. */
+static void pool_hold(struct chunk_pool *pool, bool floor)
+{
+	WRITE_ONCE(pool->held, true);
+	if (!floor)
+		WRITE_ONCE(pool->held_all, true);
+}
+
 /*
  * Give back to CMA up to @nr_pages pages of @pool, dirty ones first, in
  * whole chunks, leaving its floor if @floor, and hold refills and returns
@@ -648,9 +656,7 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
 	area = pool->area;
 	order = pool->order;
 	gen = pool->gen;
-	WRITE_ONCE(pool->held, true);
-	if (!floor)
-		WRITE_ONCE(pool->held_all, true);
+	pool_hold(pool, floor);
 	can = floor ? pool_freeable(pool) : pool->ready_pages + pool->dirty_pages;
 	want = min(nr_pages, can);
 	while (taken < want && gen == pool->gen &&
@@ -703,9 +709,7 @@ unsigned long chunk_pool_shrink(int nid, unsigned long nr_pages, bool floor)
 			continue;
 		if (!READ_ONCE(pool->ready_pages) && !READ_ONCE(pool->dirty_pages)) {
 			/* Nothing to give, but refills only to the floor meanwhile. */
-			WRITE_ONCE(pool->held, true);
-			if (!floor)
-				WRITE_ONCE(pool->held_all, true);
+			pool_hold(pool, floor);
 			continue;
 		}
 		if (!kref_get_unless_zero(&heap->ref))
