@@ -35,8 +35,13 @@ KDIR_61 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-6.1-4k
 KDIR_73 := $(CHUNK_HEAP_CACHE)/build/vm-x86_64-7.3-4k
 KDIR_ARM64 := $(CHUNK_HEAP_CACHE)/build/vm-arm64-6.12-4k
 # make check builds the test matrix's modules with ccache, as its kernels
-# were built (MODCC); a user's own kernel keeps its own compiler.
+# were built (MODCC), in the cache's ccache directory, so that emptying
+# $(CHUNK_HEAP_CACHE) starts from cold; a user's own kernel keeps its own
+# compiler.
 MODCC ?=
+ifneq ($(MODCC),)
+export CCACHE_DIR ?= $(CHUNK_HEAP_CACHE)/ccache
+endif
 ARM64 := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- $(if $(MODCC),CC="ccache aarch64-linux-gnu-gcc")
 BUILD := $(CURDIR)/build
 MODSRC := Kbuild $(shell find src kunit -name '*.[ch]')
@@ -156,23 +161,19 @@ demo: kernel
 	$(MAKE) all probes
 	scripts/vm.sh demo
 
-# kunit.py's kernels of every configuration, after the VM kernels: make
-# check's tests then run two at a time without building any kernel.
+# Every kernel of the matrix: the VM kernels, then kunit.py's.
 kunit-kernels: kernel-7.3
-	scripts/kunit.sh build
-	CHUNK_HEAP_KVER=6.1 scripts/kunit.sh build
-	CHUNK_HEAP_KVER=7.3 scripts/kunit.sh build
-	CHUNK_HEAP_ARCH=arm64 scripts/kunit.sh build
-	CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k scripts/kunit.sh build
+	scripts/kunit.sh build-all
 
-# Beside the kernel builds, the guests' images and 7.3's source: mostly
-# downloads, which leave the compilers their cores. A failure there
-# shows again when check.sh needs what failed.
+# The VM kernels first, and beside them the guests' images and 7.3's
+# source: mostly downloads, which leave the compilers their cores. A
+# failure there shows again when check.sh needs what failed. check.sh
+# brings kunit.py's kernels up to date beside the tests.
 check: deps
 	@mkdir -p $(BUILD)/logs
 	{ scripts/fetch.sh linux-source-7.3 && scripts/guest.sh rootfs && \
 		scripts/stock.sh rootfs; } >$(BUILD)/logs/images.log 2>&1 & \
-	$(MAKE) kunit-kernels; rc=$$?; \
+	$(MAKE) kernel-7.3; rc=$$?; \
 	wait $$! || echo "making the guests' images failed: $(BUILD)/logs/images.log"; \
 	exit $$rc
 	$(MAKE) -j$(shell nproc) MODCC='CC=ccache\ gcc' all probes module-san module-6.1 module-7.3 arm64

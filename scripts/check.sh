@@ -88,6 +88,14 @@ count_vm() {
 		part_failed "$1" "planned ${plan:-no} tests, ran $ran" "$2"
 }
 
+# timed NAME COMMAND...: run COMMAND; NAME.secs says how long it took.
+timed() {
+	local name=$1 t0=$SECONDS
+	shift
+	"$@"
+	echo "$((SECONDS - t0))" >"$logs/$name.secs"
+}
+
 # e2e NAME [VAR=VALUE...] [-- TEST...]: the end-to-end job in a VM, all
 # of it or TEST...; the log is NAME's, and NAME.secs says how long it took.
 e2e() {
@@ -169,21 +177,37 @@ count_kunit_vm() {
 	count_tap "$logs/$name.tap" "$name-log"
 }
 
-# Every kernel is built before this script runs (make check), so no
-# lane builds one. Under TCG the VMs are what fills the two cores, so
-# they are paired by the threads they keep busy:
-#  - two lanes of two-vCPU VMs: the first runs x86_64 6.12's host tests,
-#    kunit.py and end-to-end tests, the second the end-to-end tests of
-#    7.3, 6.1 and arm64, then the Debian 12 guest;
-#  - then the stock guest, one TCG thread, starts once the first lane is
-#    done, and the sanitizer VMs once the second is: alone they keep one
-#    core busy (49 % idle), and beside the stock guest they pass in 413 s
-#    against 347 s alone, where beside another two-vCPU VM their 10 s
-#    hung-task detector, which catches control-plane waits, saw time
-#    stretch too far (701 s against 309 s, 2026-12-07).
+# The VM kernels are built before this script runs (make check). Under
+# TCG the VMs are what fills the two cores, and a build beside them
+# slows them more than it gains (kunit.py's kernels at nice 19 beside
+# them: the sanitizer VM 495 s, the stock guest 408 s, 2026-12-07). So:
+#  - kunit.py's kernels are brought up to date first, one after the
+#    other (after a change to the module, each recompiles it and
+#    relinks, 15 to 25 s), beside the host's tests and the packages,
+#    and no VM starts before they are done;
+#  - two lanes of two-vCPU VMs follow: x86_64 6.12's end-to-end tests,
+#    kunit.py and 6.1's end-to-end tests after the host's tests in one,
+#    the end-to-end tests of 7.3 and arm64 and the Debian 12 guest in
+#    the other;
+#  - last, the sanitizer VMs, which alone keep one core busy (49 % idle),
+#    beside the stock guest, one TCG thread, which starts when the first
+#    lane is done: together they passed in 413 s and 290 s, the
+#    sanitizer's alone in 347 s, where beside another two-vCPU VM its
+#    10 s hung-task detector, which catches control-plane waits, saw
+#    time stretch too far (701 s against 309 s, 2026-12-07).
 # Results are counted under their configuration at the end.
-rm -f "$logs"/*.secs "$logs/deb.done"
+rm -f "$logs"/*.secs "$logs/deb.done" "$logs/kunit-kernels.done"
+say "kunit.py's kernels, beside the host's tests"
 {
+	"$TOP/scripts/kunit.sh" build-all >"$logs/kunit-kernels.log" 2>&1
+	rc=$?
+	touch "$logs/kunit-kernels.done"
+	exit $rc
+} &
+builder=$!
+
+{
+	while [ ! -e "$logs/kunit-kernels.done" ]; do sleep 1; done
 	# All but t_70_shared: on 7.3, chload cannot always put a movable
 	# page in every 16 MiB of reserved (23 of 24 in one run of two),
 	# which t_70 needs to show the mainline heap blocked; see
@@ -192,20 +216,13 @@ rm -f "$logs"/*.secs "$logs/deb.done"
 		VM_MODULE="$TOP/build/module-7.3/chunk_heap.ko" \
 		VM_KMOD="$TOP/build/kmod-7.3/chimport.ko" -- \
 		$(cd "$TOP/tests/e2e" && ls t_*.sh | grep -v -e t_00_load -e t_70_shared)
-	e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
-		VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
-		VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" -- $secondary_tests
 	e2e e2e-arm64 CHUNK_HEAP_ARCH=arm64 VM_TIMEOUT=1500 -- $secondary_tests
-	# The Debian 12 guest installs the packages that the first lane makes
-	# first.
+	# The Debian 12 guest installs the packages that the first lane makes.
 	while [ ! -e "$logs/deb.done" ]; do sleep 1; done
-	t0=$SECONDS
-	"$TOP/scripts/guest.sh" run "$logs/guest.log" >"$logs/guest-build.log" 2>&1
-	echo "$((SECONDS - t0))" >"$logs/guest.secs"
+	timed guest "$TOP/scripts/guest.sh" run "$logs/guest.log" >"$logs/guest-build.log" 2>&1
 } &
 lane=$!
 
-# The Debian packages first, for the guests.
 deb_ok=1
 "$TOP/scripts/deb.sh" >"$logs/deb.log" 2>&1 || deb_ok=
 touch "$logs/deb.done"
@@ -216,12 +233,6 @@ make -s -C "$TOP/tools/heapctl" O="$TOP/build/heapctl" check >"$logs/heapctl.log
 	grep -qE '^not ok' "$logs/heapctl.log" ||
 	part_failed heapctl "did not run" "$logs/heapctl.log"
 count_tap "$logs/heapctl.log" heapctl
-
-say "KUnit (kunit.py)"
-run_kunit kunit
-
-say "end-to-end tests in QEMU"
-run_e2e e2e VM_TIMEOUT=900
 
 # The Debian packages, and DKMS against the VM kernel's tree; the Debian
 # 12 guest, which installs them and reboots, runs in the second lane.
@@ -239,20 +250,29 @@ say "kernel shapes"
 "$TOP/tests/shapes.sh" >"$logs/shapes.log" 2>&1
 count_tap "$logs/shapes.log" shapes
 
-# The KUnit suites of the other configurations, counted under theirs
-# below.
-say "KUnit on 6.1, 7.3 and arm64 (kunit.py)"
+say "waiting for kunit.py's kernels"
+wait "$builder" ||
+	part_failed "kunit.py's kernels" "did not build" "$logs/kunit-kernels.log"
+
+say "end-to-end tests in QEMU"
+run_e2e e2e VM_TIMEOUT=900
+
+# The KUnit suites through kunit.py; those of the other configurations
+# are counted under theirs below.
+say "KUnit (kunit.py)"
+run_kunit kunit
 kunit kunit-6.1 CHUNK_HEAP_KVER=6.1
 kunit kunit-7.3 CHUNK_HEAP_KVER=7.3
 kunit kunit-arm64 CHUNK_HEAP_ARCH=arm64
 kunit kunit-arm64-16k CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k
 
+say "end-to-end tests on 6.1"
+e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
+	VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
+	VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" -- $secondary_tests
+
 say "the stock guest, beside the rest"
-{
-	t0=$SECONDS
-	"$TOP/scripts/stock.sh" run "$logs/stock.log" >"$logs/stock-build.log" 2>&1
-	echo "$((SECONDS - t0))" >"$logs/stock.secs"
-} &
+timed stock "$TOP/scripts/stock.sh" run "$logs/stock.log" >"$logs/stock-build.log" 2>&1 &
 stock=$!
 
 say "waiting for the second lane"

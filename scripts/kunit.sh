@@ -11,9 +11,21 @@
 # pageblocks are 32 MiB). Extra arguments go to kunit.py, e.g.
 #   scripts/kunit.sh --raw_output
 #   scripts/kunit.sh build     build the kernel only
+#   scripts/kunit.sh build-all build every configuration's, one at a time
 #   scripts/kunit.sh exec      run the suites in the kernel built before
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+
+if [ "${1:-}" = build-all ]; then
+	shift
+	for conf in CHUNK_HEAP_KVER=6.12 CHUNK_HEAP_KVER=6.1 CHUNK_HEAP_KVER=7.3 \
+		CHUNK_HEAP_ARCH=arm64 "CHUNK_HEAP_ARCH=arm64 CHUNK_HEAP_PAGES=16k"; do
+		# shellcheck disable=SC2086 # $conf is one or two assignments
+		env -u CHUNK_HEAP_ARCH -u CHUNK_HEAP_KVER -u CHUNK_HEAP_PAGES $conf \
+			"$0" build "$@"
+	done
+	exit 0
+fi
 
 pernuma=16M
 [ "$KPAGES" = 16k ] && pernuma=32M
