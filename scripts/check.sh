@@ -14,8 +14,8 @@
 #  - arm64, 6.12, 4 KiB pages: the end-to-end tests, and the KUnit
 #    suites through kunit.py;
 #  - arm64, 6.12, 16 KiB pages: the KUnit suites through kunit.py.
-# The VMs run two at a time (see below). It ends with one line per configuration,
-# then "N passed, N failed". Logs go to build/logs/.
+# The VMs run two at a time (see below). It ends with one line per
+# configuration, then "N passed, N failed". Logs go to build/logs/.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
