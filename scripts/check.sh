@@ -99,7 +99,7 @@ timed() {
 # e2e NAME [VAR=VALUE...] [-- TEST...]: the end-to-end job in a VM, all
 # of it or TEST...; the log is NAME's, and NAME.secs says how long it took.
 e2e() {
-	local name=$1 t0=$SECONDS
+	local name=$1
 	local -a vars=()
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -107,8 +107,8 @@ e2e() {
 		shift
 	done
 	[ $# -gt 0 ] && shift
-	env "${vars[@]}" VM_LOG="$logs/$name.log" "$TOP/scripts/vm.sh" e2e "$@" >/dev/null 2>&1
-	echo "$((SECONDS - t0))" >"$logs/$name.secs"
+	timed "$name" env "${vars[@]}" VM_LOG="$logs/$name.log" \
+		"$TOP/scripts/vm.sh" e2e "$@" >/dev/null 2>&1
 }
 
 # What the secondary configurations (6.1, arm64) run of the end-to-end
@@ -131,12 +131,11 @@ run_e2e() {
 }
 
 # kunit NAME [VAR=VALUE...]: the KUnit suites through kunit.py; the log
-# is NAME's. make check has built kunit.py's kernels already.
+# is NAME's. kunit.py's kernels are up to date by then (see below).
 kunit() {
-	local name=$1 t0=$SECONDS
+	local name=$1
 	shift
-	env "$@" "$TOP/scripts/kunit.sh" exec >"$logs/$name.log" 2>&1
-	echo "$((SECONDS - t0))" >"$logs/$name.secs"
+	timed "$name" env "$@" "$TOP/scripts/kunit.sh" exec >"$logs/$name.log" 2>&1
 }
 
 # count_kunit_py NAME: count what kunit NAME did.
@@ -154,11 +153,10 @@ run_kunit() {
 # kunit_vm NAME [VAR=VALUE...]: the KUnit suites in the module, loaded
 # in a VM (tests/e2e/kunit.sh), whose KTAP kunit.py parses.
 kunit_vm() {
-	local name=$1 log=$logs/$1.log t0=$SECONDS
+	local name=$1
 	shift
-	env "$@" VM_CMDLINE="cma=64M cma_pernuma=16M" VM_LOG="$log" \
-		"$TOP/scripts/vm.sh" kunit >/dev/null 2>&1
-	echo "$((SECONDS - t0))" >"$logs/$name.secs"
+	timed "$name" env "$@" VM_CMDLINE="cma=64M cma_pernuma=16M" \
+		VM_LOG="$logs/$name.log" "$TOP/scripts/vm.sh" kunit >/dev/null 2>&1
 }
 
 # count_kunit_vm NAME: count what kunit_vm NAME did, then the verdict on

@@ -249,7 +249,7 @@ static double map_ms(const char *name, unsigned long len, int runs, long *faults
 		return -1;
 	for (i = -1; i < runs; i++) {
 		struct rusage r0, r1;
-		volatile char *p;
+		char *p;
 		unsigned long off;
 		double t0;
 
@@ -269,7 +269,7 @@ static double map_ms(const char *name, unsigned long len, int runs, long *faults
 			t[i] = now_ms() - t0;
 		getrusage(RUSAGE_SELF, &r1);
 		*faults = (r1.ru_minflt - r0.ru_minflt) + (r1.ru_majflt - r0.ru_majflt);
-		munmap((void *)p, len);
+		munmap(p, len);
 		close(fd);
 	}
 	close(heap);
