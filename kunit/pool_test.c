@@ -11,7 +11,9 @@
 #include <linux/fcntl.h>
 #include <linux/iosys-map.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -255,6 +257,27 @@ static void chunk_pool_floor_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, chunk_pool_ready_bytes(&heap->pool), 0);
 }
 
+/*
+ * In reclaim, the pages the pool gives back are reclaim's progress: left
+ * out, kswapd gave a node up after 16 runs that freed only the pool.
+ */
+static void chunk_pool_reclaim_progress_test(struct kunit *test)
+{
+	struct chunk_heap *heap = enabled_heap(test, "kunit-pool-progress", ORDER_64K);
+	struct reclaim_state rs = {}, *outer = current->reclaim_state;
+	unsigned long freed;
+
+	KUNIT_EXPECT_EQ(test, chunk_heap_set_pool_bytes(heap, SZ_1M), 0);
+	chunk_pool_set_min(&heap->pool, SZ_256K);
+	flush_pool(heap);
+	KUNIT_ASSERT_EQ(test, chunk_pool_ready_bytes(&heap->pool), SZ_1M);
+	current->reclaim_state = &rs;
+	freed = chunk_pool_shrink(NUMA_NO_NODE, ULONG_MAX, true);
+	current->reclaim_state = outer;
+	KUNIT_EXPECT_EQ(test, freed, (SZ_1M - SZ_256K) >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, chunk_reclaimed(&rs), freed);
+}
+
 static void chunk_lat_bucket_test(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, chunk_lat_bucket(0), 0);
@@ -308,6 +331,7 @@ static struct kunit_case chunk_pool_cases[] = {
 	KUNIT_CASE(chunk_pool_zero_after_free_test),
 	KUNIT_CASE(chunk_pool_drain_test),
 	KUNIT_CASE(chunk_pool_floor_test),
+	KUNIT_CASE(chunk_pool_reclaim_progress_test),
 	KUNIT_CASE(chunk_pool_bound_test),
 	KUNIT_CASE(chunk_lat_bucket_test),
 	{}

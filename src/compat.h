@@ -45,6 +45,7 @@
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/types.h>
 #include <linux/version.h>
 /*
@@ -145,6 +146,23 @@ static inline void dma_buf_vunmap_unlocked(struct dma_buf *dmabuf,
 					   struct iosys_map *map)
 {
 	dma_buf_vunmap(dmabuf, map);
+}
+#endif
+
+/*
+ * Pages a shrinker frees outside the LRU count as reclaim's progress
+ * through mm_account_reclaimed_pages() from 6.4; before, they were added
+ * to reclaim_state's reclaimed_slab by hand.
+ */
+#if CHUNK_SINCE(6, 4)
+#define chunk_reclaimed(rs)	((rs)->reclaimed)
+#else
+#define chunk_reclaimed(rs)	((rs)->reclaimed_slab)
+
+static inline void mm_account_reclaimed_pages(unsigned long pages)
+{
+	if (current->reclaim_state)
+		current->reclaim_state->reclaimed_slab += pages;
 }
 #endif
 

@@ -45,6 +45,7 @@
 #include <linux/oom.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/swap.h>
 #include <linux/workqueue.h>
 
 #include "../compat.h"
@@ -690,7 +691,8 @@ static unsigned long pool_shrink_one(struct chunk_pool *pool, int nid,
  * pool of @nid to its floor (to nothing if not @floor) until the node has
  * memory to spare. Each pool is worked on with a reference on its heap
  * and without the list's lock, which the heap's last put takes; the
- * reference is dropped once the list is unlocked again.
+ * reference is dropped once the list is unlocked again. Called in
+ * reclaim, it adds the pages to reclaim's progress.
  *
  * Return: the number of pages given back.
  */
@@ -725,6 +727,11 @@ unsigned long chunk_pool_shrink(int nid, unsigned long nr_pages, bool floor)
 	spin_unlock(&chunk_pools_lock);
 	if (prev)
 		chunk_heap_put(prev);
+	/*
+	 * Whole pages, as XFS's buffers: reclaim's progress. Uncounted,
+	 * kswapd takes a node whose pool it emptied for hopeless.
+	 */
+	mm_account_reclaimed_pages(freed);
 	return freed;
 }
 EXPORT_SYMBOL_IF_KUNIT(chunk_pool_shrink);
