@@ -134,10 +134,11 @@ else
 	not_ok "the trace events are in $T/events/chunk_heap"
 fi
 
-# Real memory pressure: chbench fills RAM with anonymous memory, 4 MiB
-# at a time, until the shrinker has given back 90 % of the pool (or free
-# memory is down to twice min_free_kbytes); refills wait while the
-# pressure lasts, then the pool fills again.
+# Real memory pressure: chbench fills the node of the pool's area with
+# anonymous memory bound to it until the shrinker has given back 90 % of
+# the pool, the last of it a page at a time, which reclaims directly;
+# refills wait while the pressure lasts, then the pool fills again.
+# Reclaim asks, on the pool's node; never the OOM notifier (nid=-1).
 echo $((64 * MiB)) >"$P/pool_bytes"
 expect "a 64 MiB pool fills" $((64 * MiB)) settle_to "$P/pool_ready" $((64 * MiB))
 [ -d "$T/events/chunk_heap" ] && echo 1 >"$T/events/chunk_heap/chunk_heap_pool_shrink/enable"
@@ -149,6 +150,7 @@ check "... and counts it" test "$(cat "$P/pool_shrunk")" -ge $((64 * MiB * 9 / 1
 if [ -d "$T/events/chunk_heap" ]; then
 	echo 0 >"$T/events/chunk_heap/chunk_heap_pool_shrink/enable"
 	check "... in trace event chunk_heap_pool_shrink" grep -q "chunk_heap_pool_shrink: heap=pool" "$T/trace"
+	expect "... each asked by reclaim on a node" "" grep "chunk_heap_pool_shrink: heap=pool nid=-1" "$T/trace"
 	echo >"$T/trace"
 fi
 expect "after the pressure the pool fills again" $((64 * MiB)) settle_to "$P/pool_ready" $((64 * MiB))
@@ -174,6 +176,7 @@ if [ -d "$T/events/chunk_heap" ]; then
 		grep -q "the pool back at $((32 * MiB)) bytes in [0-9]* ms" /tmp/press.out
 	check "... names the node and what reclaim asked" \
 		grep -q "nid=[0-9]* asked=[0-9]* bytes=[0-9]* ready=" /tmp/shrinks
+	expect "... each asked by reclaim on a node" "" grep "nid=-1" /tmp/shrinks
 	expect "... and never goes below the floor" "" \
 		awk -v floor=$((32 * MiB)) '{ for (i = 1; i <= NF; i++) if ($i ~ /^ready=/) {
 			sub(/ready=/, "", $i); if ($i + 0 < floor) print } }' /tmp/shrinks

@@ -24,8 +24,9 @@
  *   chbench refill MIB HEAP          how long the pool takes to refill
  *                                    after a burst took all of it
  *   chbench pressure HEAP [MIB]      how fast the shrinker gives the pool
- *                                    back while RAM fills with anonymous
- *                                    memory; with MIB, then allocate and
+ *                                    back while the node of its area fills
+ *                                    with anonymous memory bound to it;
+ *                                    with MIB, then allocate and
  *                                    free MIB MiB from HEAP, the fill still
  *                                    held, and wait for its floor again
  *   chbench map RUNS HEAP...         map a 24 and a 95 MiB buffer and
@@ -62,11 +63,13 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-heap.h>
+#include <linux/mempolicy.h>
 
 #define MiB		(1024UL * 1024)
 #define CFS		"/sys/kernel/config/chunk_heap"
@@ -83,11 +86,17 @@
 #define PRESS_GAP_MS	1000		/* ... and at most this for a refill */
 #define PRESS_OVER_KB	(256 * 1024)	/* filled past the node's free */
 #define PRESS_OTHER_KB	(64 * 1024)	/* the other nodes' room kept */
+#define PRESS_EDGE_KB	512		/* pressure: a page at a time from min + this */
 #define INTERFERE_MS	30000		/* refill-interfere: at most */
 #define INTERFERE_BASE_MS 2000		/* ... and the busy area alone */
 #define INTERFERE_MAX	65536		/* allocations recorded */
 
 static const unsigned long sizes[] = { 1, 24, 95, 256 };
+
+static long long max_ll(long long a, long long b)
+{
+	return a > b ? a : b;
+}
 
 static double now_ms(void)
 {
@@ -918,154 +927,6 @@ static int bench_refill(unsigned long mib, const char *name)
 	return ms < 0;
 }
 
-/* @kb of anonymous memory in small pages, faulted in; NULL if not. */
-static char *anon_piece(unsigned long kb)
-{
-	char *p = mmap(NULL, kb * 1024, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, kb * 1024, MADV_NOHUGEPAGE);
-	if (madvise(p, kb * 1024, MADV_POPULATE_WRITE)) {
-		munmap(p, kb * 1024);
-		return NULL;
-	}
-	return p;
-}
-
-/*
- * Allocate and free @len from @name, then wait up to a second for its
- * pool to hold @bytes ready again: the time it took, or -1.
- */
-static double take_return(const char *name, unsigned long len, long long bytes)
-{
-	double ms;
-
-	if (strcmp(alloc_once(name, len, &ms), "OK"))
-		return -1;
-	return pool_wait(name, bytes, 1000);
-}
-
-/*
- * Fill RAM with anonymous memory, 4 MiB at a time, while the pool is full,
- * and watch it: how much was filled before the shrinker first took from
- * the pool, and how long after that until 90 % of it was back, or all but
- * its floor (pool_min_bytes). The fill stops there, or when free memory
- * outside CMA is within 1 MiB of min_free_kbytes, short of the OOM
- * killer: the kernel's own allocations (the fill's page tables) cannot
- * use CMA's, and they wake kswapd, which runs the shrinker, once it is
- * below the low watermarks.
- */
-static int bench_pressure(const char *name, unsigned long mib)
-{
-	long long pool = attr(name, "pool_bytes"), shrunk0, floor_kb;
-	/* What the shrinker may leave: a tenth, or the floor if higher. */
-	long long keep = pool / 10 > attr(name, "pool_min_bytes") ?
-			 pool / 10 : attr(name, "pool_min_bytes");
-	double t0, t, first = -1, p90 = -1, back = -1;
-	unsigned long filled = 0, at_first = 0, n = 0, max, i;
-	struct { char *p; unsigned long kb; } *pieces;
-	long long stop_kb;
-
-	if (pool <= 0 || pool_wait(name, pool, 60000) < 0) {
-		printf("# %s: no pool, or it did not fill\n", name);
-		return 1;
-	}
-	floor_kb = read_num("/proc/sys/vm/min_free_kbytes");
-	/*
-	 * With a take to follow, stop min_free_kbytes + 16 MiB further from
-	 * the OOM killer, whose notifier would empty the pool, floor
-	 * included: free pages in a zone kept for lower ones (DMA) or
-	 * boosted watermarks can hide that a zone is at its minimum (6.1,
-	 * 2026-12-07).
-	 */
-	stop_kb = mib ? floor_kb + 16 * 1024 : PRESS_FINE_KB * 4;
-	max = mem_kb("MemTotal:") / PRESS_FINE_KB + 1;
-	pieces = calloc(max, sizeof(*pieces));
-	if (floor_kb < 0 || !pieces)
-		return 1;
-	settle();
-	shrunk0 = attr(name, "pool_shrunk");
-	t0 = now_ms();
-	while (n < max) {
-		/* Free pages outside CMA: the kernel's own allocations need them. */
-		long long cma = mem_kb("CmaFree:");
-		long long plain = mem_kb("MemFree:") - (cma > 0 ? cma : 0);
-		unsigned long kb = PRESS_STEP_KB;
-
-		if (plain <= floor_kb + stop_kb)
-			break;
-		/* Near the watermarks, small steps, and time for kswapd. */
-		if (plain < 2 * floor_kb + PRESS_STEP_KB)
-			kb = PRESS_FINE_KB;
-		pieces[n].p = anon_piece(kb);
-		if (!pieces[n].p)
-			break;
-		pieces[n++].kb = kb;
-		filled += kb;
-		if (kb == PRESS_FINE_KB)
-			usleep(20000);
-		t = now_ms() - t0;
-		if (first < 0 && attr(name, "pool_shrunk") > shrunk0) {
-			first = t;
-			at_first = filled;
-		}
-		if (first >= 0 && attr(name, "pool_ready") <= keep) {
-			p90 = t;
-			break;
-		}
-	}
-	/*
-	 * Whether the pool's node reclaimed before the fill stopped depends
-	 * on where its pages went and on what else ran (2026-12-07: no
-	 * shrink in 1 run of 4 on 6.12 and 7.3). With the fill still held,
-	 * ask every shrinker for everything instead; the floor must hold.
-	 */
-	if (mib && first < 0) {
-		printf("# the fill stopped before the pool's node reclaimed:");
-		printf(" drop_caches asks the shrinker\n");
-		write_file("/proc/sys/vm/drop_caches", "2");
-		if (attr(name, "pool_shrunk") > shrunk0) {
-			first = now_ms() - t0;
-			at_first = filled;
-			p90 = first;
-		}
-	}
-	if (mib && p90 >= 0)
-		back = take_return(name, mib * MiB, keep);
-	for (i = 0; i < n; i++)
-		munmap(pieces[i].p, pieces[i].kb * 1024);
-	free(pieces);
-	printf("| heap | pool | filled before the first shrink |");
-	printf(" 90 %% back after the first shrink | filled in all | bytes shrunk |\n");
-	printf("|---|---|---|---|---|---|\n");
-	printf("| %s | %lld MiB | ", name, pool / (long long)MiB);
-	if (first < 0)
-		printf("no shrink | - | ");
-	else if (p90 < 0)
-		printf("%lu MiB | not | ", at_first / 1024);
-	else
-		printf("%lu MiB | %.1f ms | ", at_first / 1024, p90 - first);
-	printf("%lu MiB | %lld MiB |\n", filled / 1024,
-	       (attr(name, "pool_shrunk") - shrunk0) / (long long)MiB);
-	if (mib) {
-		printf("# a take of %lu MiB and its return under the pressure:", mib);
-		printf(" the pool back at %lld bytes in %.0f ms\n", keep, back);
-	}
-	return p90 < 0 || (mib && back < 0);
-}
-
-/* Write @val to a configfs attribute of @heap; 0 or -errno. */
-static int set_attr(const char *heap, const char *name, long long val)
-{
-	char path[256], buf[32];
-
-	snprintf(path, sizeof(path), CFS "/%s/%s", heap, name);
-	snprintf(buf, sizeof(buf), "%lld\n", val);
-	return write_file(path, buf);
-}
-
 /* MemFree of node @nid, in kB, from its sysfs meminfo; -1 if unknown. */
 static long long node_free_kb(int nid)
 {
@@ -1079,6 +940,8 @@ static long long node_free_kb(int nid)
 struct node_state {
 	long long head_low;	/* the most any zone has above its low mark */
 	long long plain;	/* free pages outside CMA areas */
+	long long head_min;	/* ... above its min mark */
+	int unreclaimable;	/* kswapd gave up on the node */
 };
 
 /*
@@ -1086,13 +949,14 @@ struct node_state {
  * watermarks, each raised by what it keeps back from allocations that may
  * use a higher zone (the last "protection" figure, lowmem_reserve), as an
  * anonymous page sees them; below 0 in every zone, the allocator goes on
- * with the next node and wakes this one's kswapd. Also its free pages
- * outside CMA areas, which the kernel's own allocations need. 0, or -1.
+ * with the next node and wakes this one's kswapd; the same against the
+ * min marks. Also its free pages outside CMA areas, which the kernel's
+ * own allocations need, and whether kswapd gave up on it. 0, or -1.
  */
 static int node_zones(int nid, struct node_state *st)
 {
 	long long page_kb = sysconf(_SC_PAGESIZE) / 1024, v;
-	long long free = 0, low = 0, prot = 0, managed = 0;
+	long long free = 0, cma = 0, min = 0, low = 0, prot = 0, managed = 0;
 	char line[512], key[32], zone[32], *p;
 	int n, in = 0, found = 0, have = 0;
 	FILE *f;
@@ -1102,14 +966,17 @@ static int node_zones(int nid, struct node_state *st)
 		return -1;
 	memset(st, 0, sizeof(*st));
 	st->head_low = -(1LL << 40);
+	st->head_min = st->head_low;
 	for (;;) {
 		int more = !!fgets(line, sizeof(line), f);
 		int head = more && sscanf(line, "Node %d, zone %31s", &n, zone) == 2;
 
 		/* A zone ends at the next one's header, or at the end. */
-		if (have && (!more || head) && managed > 0 &&
-		    free - low - prot > st->head_low)
-			st->head_low = free - low - prot;
+		if (have && (!more || head) && managed > 0) {
+			st->head_low = max_ll(st->head_low, free - low - prot);
+			st->head_min = max_ll(st->head_min, free - min - prot);
+			st->plain += free - cma;
+		}
 		if (!more)
 			break;
 		if (head) {
@@ -1117,6 +984,8 @@ static int node_zones(int nid, struct node_state *st)
 			found |= in;
 			have = in;
 			free = 0;
+			cma = 0;
+			min = 0;
 			low = 0;
 			prot = 0;
 			managed = 0;
@@ -1130,16 +999,18 @@ static int node_zones(int nid, struct node_state *st)
 			prot = atoll(p + 1) * page_kb;
 		} else if (sscanf(line, " pages free %lld", &v) == 1) {
 			free = v * page_kb;
+		} else if (sscanf(line, " node_unreclaimable: %lld", &v) == 1) {
+			st->unreclaimable = v;
 		} else if (sscanf(line, " %31s %lld", key, &v) == 2) {
 			v *= page_kb;
-			if (!strcmp(key, "low"))
+			if (!strcmp(key, "min"))
+				min = v;
+			else if (!strcmp(key, "low"))
 				low = v;
 			else if (!strcmp(key, "managed"))
 				managed = v;
-			else if (!strcmp(key, "nr_free_pages"))
-				st->plain += v;
 			else if (!strcmp(key, "nr_free_cma"))
-				st->plain -= v;
+				cma = v;
 		}
 	}
 	fclose(f);
@@ -1161,6 +1032,198 @@ static long long vm_counter(const char *key)
 			val = v;
 	fclose(f);
 	return val;
+}
+
+/*
+ * @kb of anonymous memory in small pages, from node @nid only (MPOL_BIND)
+ * unless it is -1, faulted in if @populate; NULL if not.
+ */
+static char *anon_piece(unsigned long kb, int nid, int populate)
+{
+	char *p = mmap(NULL, kb * 1024, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long mask[4] = { 0 };
+	const int bits = 8 * sizeof(mask[0]);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, kb * 1024, MADV_NOHUGEPAGE);
+	if (nid >= 0 && nid < (int)ARRAY_SIZE(mask) * bits)
+		mask[nid / bits] = 1UL << (nid % bits);
+	if ((nid >= 0 && syscall(SYS_mbind, p, kb * 1024, MPOL_BIND, mask,
+				 ARRAY_SIZE(mask) * bits, 0)) ||
+	    (populate && madvise(p, kb * 1024, MADV_POPULATE_WRITE))) {
+		munmap(p, kb * 1024);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Allocate and free @len from @name, then wait up to a second for its
+ * pool to hold @bytes ready again: the time it took, or -1.
+ */
+static double take_return(const char *name, unsigned long len, long long bytes)
+{
+	double ms;
+
+	if (strcmp(alloc_once(name, len, &ms), "OK"))
+		return -1;
+	return pool_wait(name, bytes, 1000);
+}
+
+/* The node of the CMA area of heap @name, from its areas/<area>/node; or -1. */
+static int heap_area_node(const char *name)
+{
+	char path[256], area[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), CFS "/%s/cma_area", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, area, sizeof(area) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	area[n] = '\0';
+	area[strcspn(area, "\n")] = '\0';
+	snprintf(path, sizeof(path), "/sys/kernel/chunk_heap/areas/%s/node", area);
+	return read_num(path);
+}
+
+/* What chbench pressure watches of the pool, and when it saw it. */
+struct pool_watch {
+	const char *name;
+	long long shrunk0, keep;
+	double t0, first, p90;		/* ms; -1 until seen */
+	unsigned long at_first;		/* kB filled at the first shrink */
+};
+
+/* Whether the pool is down to what it may keep, after the first shrink. */
+static int pool_watch(struct pool_watch *w, unsigned long filled)
+{
+	double t = now_ms() - w->t0;
+
+	if (w->first < 0 && attr(w->name, "pool_shrunk") > w->shrunk0) {
+		w->first = t;
+		w->at_first = filled;
+	}
+	if (w->first >= 0 && w->p90 < 0 && attr(w->name, "pool_ready") <= w->keep)
+		w->p90 = t;
+	return w->p90 >= 0;
+}
+
+/*
+ * Fill the node of the pool's area with anonymous memory, bound to it
+ * (MPOL_BIND), while the pool is full, and watch it: how much was filled
+ * before the shrinker first took from the pool, and how long after that
+ * until 90 % of it was back, or all but its floor (pool_min_bytes).
+ * Bound, the fill takes the node below its low marks, which wakes its
+ * kswapd; unbound, it went on to the other node, and reclaim came only
+ * once all of RAM was full, a race with the stop (2026-12-07: no shrink
+ * before the stop in 1 run of 40). Steps of 4 MiB, 256 KiB near the low
+ * marks, then a page at a time within PRESS_EDGE_KB of min: there, the
+ * fill's own allocations reclaim directly, which the pool answers with
+ * CMA pages the fill can use (where kswapd has given up on the node, as
+ * 6.1's did after the first phase, the only way), and the fill stops as
+ * soon as the pool is down, before a reclaim finds nothing to take and
+ * the OOM killer's notifier empties the pool, floor included.
+ */
+static int bench_pressure(const char *name, unsigned long mib)
+{
+	long long pool = attr(name, "pool_bytes"), runs0 = vm_counter("pageoutrun");
+	long long stalls0 = vm_counter("allocstall_movable");
+	/* What the shrinker may leave: a tenth, or the floor if higher. */
+	struct pool_watch w = { name, 0, max_ll(pool / 10, attr(name, "pool_min_bytes")),
+				0, -1, -1, 0 };
+	unsigned long filled = 0, n = 0, max, i, page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	unsigned long edge_kb = pool / 1024 + 8 * 1024, in_edge = 0;
+	struct { char *p; unsigned long kb; } *pieces;
+	/* An area on no known node answers every node's reclaim. */
+	int nid = max_ll(heap_area_node(name), 0);
+	struct node_state st;
+	char *edge = NULL;
+	double back = -1;
+
+	if (pool <= 0 || pool_wait(name, pool, 60000) < 0) {
+		printf("# %s: no pool, or it did not fill\n", name);
+		return 1;
+	}
+	max = mem_kb("MemTotal:") / PRESS_FINE_KB + 1;
+	pieces = calloc(max, sizeof(*pieces));
+	if (!pieces || node_zones(nid, &st)) {
+		printf("# node %d: not in /proc/zoneinfo\n", nid);
+		return 1;
+	}
+	settle();
+	w.shrunk0 = attr(name, "pool_shrunk");
+	w.t0 = now_ms();
+	while (n < max && !node_zones(nid, &st) && st.head_min > PRESS_EDGE_KB) {
+		unsigned long kb = PRESS_STEP_KB;
+
+		/* Near the low marks, small steps, and time for kswapd. */
+		if (st.head_low < PRESS_STEP_KB)
+			kb = PRESS_FINE_KB;
+		pieces[n].p = anon_piece(kb, nid, 1);
+		if (!pieces[n].p)
+			break;
+		pieces[n++].kb = kb;
+		filled += kb;
+		if (kb == PRESS_FINE_KB)
+			usleep(20000);
+		if (pool_watch(&w, filled))
+			break;
+	}
+	if (w.p90 < 0)
+		edge = anon_piece(edge_kb, nid, 0);
+	while (edge && w.p90 < 0 && (in_edge + 1) * page_kb <= edge_kb) {
+		edge[in_edge++ * page_kb * 1024] = 1;
+		filled += page_kb;
+		pool_watch(&w, filled);
+	}
+	if (mib && w.p90 >= 0)
+		back = take_return(name, mib * MiB, w.keep);
+	node_zones(nid, &st);
+	for (i = 0; i < n; i++)
+		munmap(pieces[i].p, pieces[i].kb * 1024);
+	if (edge)
+		munmap(edge, edge_kb * 1024);
+	free(pieces);
+	printf("| heap | pool | filled before the first shrink |");
+	printf(" 90 %% back after the first shrink | filled in all | bytes shrunk |\n");
+	printf("|---|---|---|---|---|---|\n");
+	printf("| %s | %lld MiB | ", name, pool / (long long)MiB);
+	if (w.first < 0)
+		printf("no shrink | - | ");
+	else if (w.p90 < 0)
+		printf("%lu MiB | not | ", w.at_first / 1024);
+	else
+		printf("%lu MiB | %.1f ms | ", w.at_first / 1024, w.p90 - w.first);
+	printf("%lu MiB | %lld MiB |\n", filled / 1024,
+	       (attr(name, "pool_shrunk") - w.shrunk0) / (long long)MiB);
+	printf("# filled node %d, the last %lu kB a page at a time; at the end %lld kB above",
+	       nid, in_edge * page_kb, st.head_low);
+	printf(" its low marks, %lld kB free outside CMA; kswapd ran %lld times%s,",
+	       st.plain, vm_counter("pageoutrun") - runs0,
+	       st.unreclaimable ? " and has given up on the node" : "");
+	printf(" direct reclaim %lld times\n", vm_counter("allocstall_movable") - stalls0);
+	if (mib) {
+		printf("# a take of %lu MiB and its return under the pressure:", mib);
+		printf(" the pool back at %lld bytes in %.0f ms\n", w.keep, back);
+	}
+	return w.p90 < 0 || (mib && back < 0);
+}
+
+/* Write @val to a configfs attribute of @heap; 0 or -errno. */
+static int set_attr(const char *heap, const char *name, long long val)
+{
+	char path[256], buf[32];
+
+	snprintf(path, sizeof(path), CFS "/%s/%s", heap, name);
+	snprintf(buf, sizeof(buf), "%lld\n", val);
+	return write_file(path, buf);
 }
 
 /* A latency cell: "12.34", or "-" when there is none. */
@@ -1262,7 +1325,7 @@ static void press_node(int nid, const char *name, unsigned long len, struct pres
 			r->stop_low = 1;
 			break;
 		}
-		pieces[n] = anon_piece(PRESS_STEP_KB);
+		pieces[n] = anon_piece(PRESS_STEP_KB, -1, 1);
 		if (!pieces[n])
 			break;
 		n++;
