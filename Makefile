@@ -170,6 +170,7 @@ kunit-kernels: kernel-7.3
 # failure there shows again when check.sh needs what failed. check.sh
 # brings kunit.py's kernels up to date beside the tests.
 check: deps
+	@echo "==> [$$(date +%T)] make check: the kernels, then the modules" >&2
 	@mkdir -p $(BUILD)/logs
 	{ scripts/fetch.sh linux-source-7.3 && scripts/guest.sh rootfs && \
 		scripts/stock.sh rootfs; } >$(BUILD)/logs/images.log 2>&1 & \

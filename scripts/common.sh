@@ -61,5 +61,5 @@ case $KARCH-$KPAGES in
 	;;
 esac
 
-say() { printf '==> %s\n' "$*" >&2; }
+say() { printf '==> [%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
