@@ -147,14 +147,14 @@ stress_shrink() {
 }
 
 # Every file of configfs and /sys/kernel/chunk_heap; one that is gone
-# (ENOENT) has been removed by the churn.
+# (ENOENT) has been removed by the churn. One cat reads them all: a
+# process per file made a round take 30 s on the sanitizer kernel.
 stress_read() {
 	while more; do
-		for f in $(find "$CFS" /sys/kernel/chunk_heap -type f 2>/dev/null); do
-			cat "$f" >/dev/null 2>"$S/read.err" ||
-				grep -q 'No such file' "$S/read.err" ||
-				echo "read $f $(cat "$S/read.err")"
-		done
+		# shellcheck disable=SC2046 # one word per path, none has a space
+		cat /dev/null $(find "$CFS" /sys/kernel/chunk_heap -type f 2>/dev/null) \
+			>/dev/null 2>"$S/read.err"
+		grep -v 'No such file' "$S/read.err" | sed 's/^/read /'
 		echo "read OK"
 	done
 }
