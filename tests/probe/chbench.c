@@ -119,22 +119,29 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* A number from the start of file @path, or -1 if there is none. */
-static long long read_num(const char *path)
+/* The start of file @path in @buf, a string; 0, or -1 if it is empty. */
+static int read_str(const char *path, char *buf, size_t size)
 {
-	char buf[64];
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return atoll(buf);
+	return 0;
+}
+
+/* A number from the start of file @path, or -1 if there is none. */
+static long long read_num(const char *path)
+{
+	char buf[64];
+
+	return read_str(path, buf, sizeof(buf)) ? -1 : atoll(buf);
 }
 
 /* A configfs attribute of @heap, as a number, or -1. */
@@ -1076,18 +1083,10 @@ static double take_return(const char *name, unsigned long len, long long bytes)
 static int heap_area_node(const char *name)
 {
 	char path[256], area[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), CFS "/%s/cma_area", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_str(path, area, sizeof(area)))
 		return -1;
-	n = read(fd, area, sizeof(area) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	area[n] = '\0';
 	area[strcspn(area, "\n")] = '\0';
 	snprintf(path, sizeof(path), "/sys/kernel/chunk_heap/areas/%s/node", area);
 	return read_num(path);
