@@ -277,10 +277,14 @@ e2e e2e-6.1 VM_TIMEOUT=900 VM_KERNEL="$CACHE/build/vm-x86_64-6.1-4k/$KIMAGE" \
 	VM_MODULE="$TOP/build/module-6.1/chunk_heap.ko" \
 	VM_KMOD="$TOP/build/kmod-6.1/chimport.ko" -- $secondary_tests
 
-# The sanitizer kernel's KUnit suites beside the second lane: they take
-# 33 s alone and have no waits for its hung-task detector to catch.
+# The sanitizer kernel (KASAN, lockdep, kmemleak, ...), where any report
+# in the kernel log fails the run. Its KUnit suites run beside the second
+# lane: they take 33 s alone and have no waits for its hung-task
+# detector to catch.
+san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
+san_module=$TOP/build/module-san/chunk_heap.ko
 say "KUnit on the sanitizer kernel"
-kunit_vm kunit-san VM_KERNEL="$KBUILD_SAN/arch/x86/boot/bzImage" VM_TIMEOUT=1200 \
+kunit_vm kunit-san VM_KERNEL="$san_kernel" VM_TIMEOUT=1200 \
 	VM_MODULE="$TOP/build/module-san-kunit/chunk_heap.ko" \
 	VM_KMOD="$TOP/build/kmod-san/chimport.ko"
 
@@ -292,11 +296,7 @@ if grep -E 'WARNING:|BUG:|Call Trace|Oops' "$logs/guest.log"; then
 	part_failed guest "the kernel log has a warning" "$logs/guest.log"
 fi
 
-# The same again on the sanitizer kernel (KASAN, lockdep, kmemleak, ...),
-# where any report in the kernel log fails the run.
-san_kernel=$KBUILD_SAN/arch/x86/boot/bzImage
-san_module=$TOP/build/module-san/chunk_heap.ko
-
+# The end-to-end tests again, on the sanitizer kernel.
 say "end-to-end tests on the sanitizer kernel"
 "$TOP/scripts/fault-sites.py" --list "$san_module" >"$logs/fault-sites.txt"
 run_e2e e2e-san VM_TIMEOUT=2400 VM_KERNEL="$san_kernel" VM_MODULE="$san_module" \

@@ -1135,8 +1135,10 @@ static int bench_pressure(const char *name, unsigned long mib)
 	long long pool = attr(name, "pool_bytes"), runs0 = vm_counter("pageoutrun");
 	long long stalls0 = vm_counter("allocstall_movable");
 	/* What the shrinker may leave: a tenth, or the floor if higher. */
-	struct pool_watch w = { name, 0, max_ll(pool / 10, attr(name, "pool_min_bytes")),
-				0, -1, -1, 0 };
+	struct pool_watch w = {
+		.name = name, .first = -1, .p90 = -1,
+		.keep = max_ll(pool / 10, attr(name, "pool_min_bytes")),
+	};
 	unsigned long filled = 0, n = 0, max, i, page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	unsigned long edge_kb = pool / 1024 + 8 * 1024, in_edge = 0;
 	struct { char *p; unsigned long kb; } *pieces;
